@@ -1,0 +1,119 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftis/raftis/server"
+)
+
+type config struct {
+	id, addr, raftAddr, httpAddr, dir string
+	join                              []string
+	snapshotThreshold, trailingLogs   uint64
+	snapshotInterval                  time.Duration
+	snapshotRetain                    int
+	applyTimeout, maxStaleness        time.Duration
+	heartbeatTimeout, electionTimeout time.Duration
+	followerWrites                    string
+	protoMaxBulkLen                   int64
+	logLevel                          string
+}
+
+// parseFlags reads the command line, with RAFTIS_* environment variables
+// as defaults for every flag.
+func parseFlags(args []string) (*config, error) {
+	c := &config{}
+	var join string
+	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
+	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
+	fs.StringVar(&c.raftAddr, "raft-addr", "", "Raft listen and advertise address (default: RESP port + 1000)")
+	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
+	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
+	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")
+	fs.Uint64Var(&c.snapshotThreshold, "snapshot-threshold", 8192, "log entries between snapshots")
+	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", 2*time.Minute, "how often to check whether a snapshot is due")
+	fs.IntVar(&c.snapshotRetain, "snapshot-retain", 2, "snapshots kept on disk")
+	fs.Uint64Var(&c.trailingLogs, "trailing-logs", 10240, "log entries kept after a snapshot, for followers that lag")
+	fs.DurationVar(&c.applyTimeout, "apply-timeout", 10*time.Second, "longest wait for a write to commit (or for a leader)")
+	fs.DurationVar(&c.maxStaleness, "max-staleness", 0, "refuse reads on a node cut off from the leader for longer than this (0 = serve stale reads)")
+	fs.DurationVar(&c.heartbeatTimeout, "raft-heartbeat-timeout", time.Second, "Raft heartbeat timeout (failure detection)")
+	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", time.Second, "Raft election timeout")
+	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
+	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	if err := applyEnv(fs, os.LookupEnv); err != nil {
+		return nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	for _, a := range strings.Split(join, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.join = append(c.join, a)
+		}
+	}
+	return c, c.complete()
+}
+
+// applyEnv sets each flag from RAFTIS_<NAME> (dashes become underscores)
+// before the command line is parsed, so the command line wins.
+func applyEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "RAFTIS_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := lookup(name); ok {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// complete fills in the defaults derived from --addr and checks values.
+func (c *config) complete() error {
+	host, portStr, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", c.addr, err)
+	}
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: bad port", c.addr)
+	}
+	if c.raftAddr == "" {
+		c.raftAddr = net.JoinHostPort(host, strconv.Itoa(port+1000))
+	}
+	if c.httpAddr == "" {
+		c.httpAddr = net.JoinHostPort(host, strconv.Itoa(port+10000))
+	}
+	if c.id == "" {
+		c.id = c.addr
+	}
+	if c.dir == "" {
+		c.dir = filepath.Join("data", strings.NewReplacer(":", "_", "/", "_").Replace(c.id))
+	}
+	switch c.followerWrites {
+	case server.FollowerWritesForward, server.FollowerWritesReject:
+	default:
+		return fmt.Errorf("--follower-writes must be forward or reject, not %q", c.followerWrites)
+	}
+	if c.applyTimeout <= 0 {
+		return errors.New("--apply-timeout must be positive")
+	}
+	if c.protoMaxBulkLen < 1<<20 {
+		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")
+	}
+	return nil
+}

@@ -1,0 +1,131 @@
+package fsm
+
+import "strings"
+
+// Flag describes a command, with the names COMMAND INFO reports.
+type Flag uint32
+
+const (
+	FlagWrite Flag = 1 << iota
+	FlagReadonly
+	FlagDenyOOM
+	FlagAdmin
+	FlagPubsub
+	FlagNoScript
+	FlagBlocking
+	FlagLoading
+	FlagStale
+	FlagSkipMonitor
+	FlagSkipSlowlog
+	FlagFast
+	FlagNoAuth
+	FlagMayReplicate
+	FlagNoMulti
+)
+
+var flagNames = []string{
+	"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
+	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth",
+	"may_replicate", "no_multi",
+}
+
+// Names lists the flag names in COMMAND's order.
+func (f Flag) Names() []string {
+	var names []string
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// Spec is what the command table says about a command: everything but its
+// implementation. The server's table uses the same Spec for the commands it
+// implements itself (connection and admin commands).
+type Spec struct {
+	Name  string // lowercase
+	Arity int    // Redis convention: N exactly, -N at least N (name included)
+	Flags Flag
+	// Key positions, as in COMMAND: first key, last key (negative counts
+	// from the end), step. All zero for a command without keys.
+	FirstKey, LastKey, KeyStep int
+	Group                      string // "string", "generic", "connection", "server", ...
+	Summary                    string
+}
+
+// ArityOK reports whether argc (name included) satisfies the arity.
+func (s *Spec) ArityOK(argc int) bool {
+	if s.Arity >= 0 {
+		return argc == s.Arity
+	}
+	return argc >= -s.Arity
+}
+
+// Keys returns the key arguments of args according to the key positions.
+func (s *Spec) Keys(args [][]byte) [][]byte {
+	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
+		return nil
+	}
+	last := s.LastKey
+	if last < 0 {
+		last = len(args) + last
+	}
+	last = min(last, len(args)-1)
+	var keys [][]byte
+	for i := s.FirstKey; i <= last; i += max(s.KeyStep, 1) {
+		keys = append(keys, args[i])
+	}
+	return keys
+}
+
+// Command is a data command: its Spec and the function that runs it.
+type Command struct {
+	Spec
+	// Run executes the command. args[0] is the name as the client sent it;
+	// arity has been checked.
+	Run func(c *Ctx, args [][]byte)
+}
+
+var (
+	commands  []*Command
+	byName    map[string]*Command
+	maxNameLn int
+)
+
+func init() {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands} {
+		commands = append(commands, group...)
+	}
+	byName = make(map[string]*Command, len(commands))
+	for _, cmd := range commands {
+		if byName[cmd.Name] != nil {
+			panic("fsm: duplicate command " + cmd.Name)
+		}
+		byName[cmd.Name] = cmd
+		maxNameLn = max(maxNameLn, len(cmd.Name))
+	}
+}
+
+// Commands returns the data commands, in table order.
+func Commands() []*Command { return commands }
+
+// Lookup finds a data command by name, case-insensitively; nil if unknown.
+func Lookup(name []byte) *Command {
+	if len(name) > maxNameLn {
+		return nil
+	}
+	var buf [32]byte
+	lower := append(buf[:0], name...)
+	for i, ch := range lower {
+		if 'A' <= ch && ch <= 'Z' {
+			lower[i] = ch + 'a' - 'A'
+		}
+	}
+	return byName[string(lower)]
+}
+
+// equalFold compares an argument with a lowercase keyword.
+func equalFold(arg []byte, keyword string) bool {
+	return len(arg) == len(keyword) && strings.EqualFold(string(arg), keyword)
+}

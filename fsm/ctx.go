@@ -1,0 +1,109 @@
+package fsm
+
+import "strconv"
+
+// Ctx is the context one command runs in: the selected database, the time
+// and randomness it may use, and the buffer its reply is appended to.
+type Ctx struct {
+	fsm   *FSM
+	dbi   int
+	db    *DB
+	now   int64  // ms: the entry's time on writes, the local clock on reads
+	write bool   // applying a log entry (may mutate) rather than reading
+	rng   uint64 // splitmix64 state, seeded from the entry
+	out   []byte
+}
+
+func (c *Ctx) selectDB(i int) {
+	c.dbi = i
+	c.db = c.fsm.dbs[i]
+}
+
+// exec runs args as a command, checking name and arity against the table.
+// The server checks both before proposing; checking again here keeps Apply
+// total: any entry yields a reply, never a panic.
+func (c *Ctx) exec(args [][]byte) {
+	if len(args) == 0 {
+		c.Error("ERR empty command")
+		return
+	}
+	cmd := Lookup(args[0])
+	if cmd == nil || cmd.Run == nil {
+		c.Error("ERR unknown command '" + string(args[0]) + "'")
+		return
+	}
+	if !cmd.ArityOK(len(args)) {
+		c.Error(ErrArity(cmd.Name))
+		return
+	}
+	if !c.write && cmd.Flags&FlagWrite != 0 {
+		c.Error("ERR write command '" + cmd.Name + "' cannot run as a read")
+		return
+	}
+	cmd.Run(c, args)
+}
+
+// rand returns the next deterministic pseudo-random number (splitmix64).
+func (c *Ctx) rand() uint64 {
+	c.rng += 0x9e3779b97f4a7c15
+	z := c.rng
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// lookup returns the live item of key. A write removes an expired key it
+// meets (every node does so at the same entry time); a read only hides it.
+func (c *Ctx) lookup(key []byte) (item, bool) {
+	return c.lookupIn(c.db, string(key))
+}
+
+func (c *Ctx) lookupIn(db *DB, key string) (item, bool) {
+	it, ok := db.get(key)
+	if !ok {
+		return item{}, false
+	}
+	if it.expired(c.now) {
+		if c.write {
+			db.delete(key)
+		}
+		return item{}, false
+	}
+	return it, true
+}
+
+// lookupString returns the string at key. It replies WRONGTYPE and returns
+// ok=false when the key holds another type.
+func (c *Ctx) lookupString(key []byte) (val []byte, found, ok bool) {
+	it, found := c.lookup(key)
+	if !found {
+		return nil, false, true
+	}
+	s, isString := it.val.(stringValue)
+	if !isString {
+		c.Error(ErrWrongType)
+		return nil, true, false
+	}
+	return s, true, true
+}
+
+// parseInt parses a Redis integer argument (strict decimal int64).
+func parseInt(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	if b[0] == '+' || (b[0] == '0' && len(b) > 1) || (b[0] == '-' && (len(b) == 1 || b[1] == '0')) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil
+}
+
+// intArg parses args[i] as an integer, replying the Redis error if it is not.
+func (c *Ctx) intArg(b []byte) (int64, bool) {
+	n, ok := parseInt(b)
+	if !ok {
+		c.Error(ErrNotInteger)
+	}
+	return n, ok
+}

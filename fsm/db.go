@@ -1,0 +1,93 @@
+package fsm
+
+import (
+	"github.com/cespare/xxhash/v2"
+	"github.com/tidwall/btree"
+)
+
+// NumDatabases is the number of logical databases, as in Redis's default.
+const NumDatabases = 16
+
+// item is one key of a keyspace. Items are stored by value in a
+// copy-on-write B-tree ordered by (hash, key): a stable, process-independent
+// order that makes SCAN cursors (the hash to resume from) valid on every
+// node and across restarts, and RANDOMKEY an O(log n) pick by position.
+type item struct {
+	hash     uint64
+	key      string
+	val      Value
+	expireAt int64  // absolute deadline in ms; 0 = no expiry
+	gen      uint64 // snapshot generation val was made private in
+}
+
+func itemLess(a, b item) bool {
+	if a.hash != b.hash {
+		return a.hash < b.hash
+	}
+	return a.key < b.key
+}
+
+func keyHash(key string) uint64 { return xxhash.Sum64String(key) }
+
+// expired reports whether the item's deadline is at or before now.
+func (it *item) expired(now int64) bool { return it.expireAt != 0 && it.expireAt <= now }
+
+// DB is one logical database.
+type DB struct {
+	keys *btree.BTreeG[item]
+	// volatile holds the deadline of every key that has one. It lets the
+	// leader find expired keys without walking the keyspace. Snapshots
+	// don't need it (items carry their deadline), so it is a plain map
+	// rebuilt on Restore.
+	volatile map[string]int64
+}
+
+func newDB() *DB {
+	return &DB{
+		keys:     btree.NewBTreeGOptions(itemLess, btree.Options{NoLocks: true}),
+		volatile: make(map[string]int64),
+	}
+}
+
+// Len is the number of keys, expired or not, as DBSIZE reports.
+func (db *DB) Len() int { return db.keys.Len() }
+
+// get returns the key's item, expired or not.
+func (db *DB) get(key string) (item, bool) {
+	return db.keys.Get(item{hash: keyHash(key), key: key})
+}
+
+// lookup returns the live item of key at time now.
+func (db *DB) lookup(key string, now int64) (item, bool) {
+	it, ok := db.get(key)
+	if !ok || it.expired(now) {
+		return item{}, false
+	}
+	return it, true
+}
+
+// set stores it, replacing any previous item of the same key.
+func (db *DB) set(it item) {
+	if it.hash == 0 {
+		it.hash = keyHash(it.key)
+	}
+	db.keys.Set(it)
+	if it.expireAt != 0 {
+		db.volatile[it.key] = it.expireAt
+	} else {
+		delete(db.volatile, it.key)
+	}
+}
+
+// delete removes key and reports whether it existed (expired or not).
+func (db *DB) delete(key string) bool {
+	_, ok := db.keys.Delete(item{hash: keyHash(key), key: key})
+	delete(db.volatile, key)
+	return ok
+}
+
+// clear empties the database.
+func (db *DB) clear() { *db = *newDB() }
+
+// copyForSnapshot returns an O(1) copy-on-write view of the keyspace.
+func (db *DB) copyForSnapshot() *btree.BTreeG[item] { return db.keys.Copy() }

@@ -1,0 +1,215 @@
+package fsm
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/raft"
+)
+
+// FSM is the replicated data set. It implements raft.BatchingFSM.
+type FSM struct {
+	mu    sync.RWMutex
+	dbs   [NumDatabases]*DB
+	nodes map[string]string // member id → client (RESP) address
+	// clock is the latest entry time applied. An entry's time is raised to
+	// it, so time never runs backwards when a leader with a slower clock
+	// takes over.
+	clock int64
+	// gen is the snapshot generation. Values stored in an older generation
+	// may be shared with a snapshot being persisted.
+	gen uint64
+
+	applied   atomic.Uint64
+	appliedMu sync.Mutex
+	appliedCh chan struct{} // closed and replaced whenever applied advances
+}
+
+// Result is what Apply returns for an EntryCommands entry: the RESP replies
+// of its commands, concatenated in order.
+type Result struct {
+	Replies []byte
+	Count   int
+}
+
+var _ raft.BatchingFSM = (*FSM)(nil)
+
+// New returns an empty data set.
+func New() *FSM {
+	f := &FSM{nodes: make(map[string]string), appliedCh: make(chan struct{})}
+	for i := range f.dbs {
+		f.dbs[i] = newDB()
+	}
+	return f
+}
+
+// Apply applies one committed log entry.
+func (f *FSM) Apply(l *raft.Log) interface{} {
+	return f.ApplyBatch([]*raft.Log{l})[0]
+}
+
+// ApplyBatch applies committed log entries in order, under one lock.
+func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
+	results := make([]interface{}, len(logs))
+	if len(logs) == 0 {
+		return results
+	}
+	f.mu.Lock()
+	for i, l := range logs {
+		if l.Type == raft.LogCommand {
+			results[i] = f.applyEntry(l.Data)
+		}
+	}
+	f.mu.Unlock()
+	f.setApplied(logs[len(logs)-1].Index)
+	return results
+}
+
+// applyEntry decodes and applies one entry. The caller holds f.mu.
+func (f *FSM) applyEntry(data []byte) interface{} {
+	e, err := DecodeEntry(data)
+	if err != nil {
+		// Crash rather than diverge: every peer decodes the same bytes.
+		panic(fmt.Sprintf("fsm: %v", err))
+	}
+	f.clock = max(f.clock, e.Time)
+	switch e.Type {
+	case EntryCommands:
+		return f.applyCommands(e)
+	case EntryExpire:
+		f.applyExpire(e)
+	case EntryNode:
+		f.applyNode(e)
+	}
+	return nil
+}
+
+func (f *FSM) applyCommands(e *Entry) *Result {
+	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed}
+	for _, cmd := range e.Cmds {
+		c.selectDB(cmd.DB)
+		c.exec(cmd.Args)
+	}
+	return &Result{Replies: c.out, Count: len(e.Cmds)}
+}
+
+func (f *FSM) applyExpire(e *Entry) {
+	for _, cmd := range e.Cmds {
+		if len(cmd.Args) == 0 {
+			continue
+		}
+		db := f.dbs[cmd.DB]
+		key := string(cmd.Args[0])
+		if it, ok := db.get(key); ok && it.expired(f.clock) {
+			db.delete(key)
+		}
+	}
+}
+
+func (f *FSM) applyNode(e *Entry) {
+	for _, cmd := range e.Cmds {
+		switch {
+		case len(cmd.Args) == 3 && string(cmd.Args[0]) == "set":
+			f.nodes[string(cmd.Args[1])] = string(cmd.Args[2])
+		case len(cmd.Args) == 2 && string(cmd.Args[0]) == "del":
+			delete(f.nodes, string(cmd.Args[1]))
+		}
+	}
+}
+
+// Read runs a read-only command against the local data set and appends its
+// reply to dst. now is the caller's clock (keys whose deadline has passed are
+// absent); seed feeds commands that pick at random.
+func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, args [][]byte) []byte {
+	c := &Ctx{fsm: f, now: now, rng: seed, out: dst}
+	f.mu.RLock()
+	c.selectDB(db)
+	c.exec(args)
+	f.mu.RUnlock()
+	return c.out
+}
+
+// AppliedIndex is the index of the last log entry applied.
+func (f *FSM) AppliedIndex() uint64 { return f.applied.Load() }
+
+func (f *FSM) setApplied(index uint64) {
+	f.appliedMu.Lock()
+	f.applied.Store(index)
+	close(f.appliedCh)
+	f.appliedCh = make(chan struct{})
+	f.appliedMu.Unlock()
+}
+
+// WaitApplied blocks until the entry at index has been applied or ctx ends.
+func (f *FSM) WaitApplied(ctx context.Context, index uint64) error {
+	for {
+		f.appliedMu.Lock()
+		ch := f.appliedCh
+		done := f.applied.Load() >= index
+		f.appliedMu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Nodes returns a copy of the member id → client address map.
+func (f *FSM) Nodes() map[string]string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return maps.Clone(f.nodes)
+}
+
+// Clock is the latest entry time applied, in ms.
+func (f *FSM) Clock() int64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.clock
+}
+
+// KeyspaceStats reports, per database, the number of keys and of keys with
+// a deadline (INFO keyspace). Databases without keys are omitted.
+func (f *FSM) KeyspaceStats() map[int][2]int {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	stats := make(map[int][2]int)
+	for i, db := range f.dbs {
+		if n := db.Len(); n > 0 {
+			stats[i] = [2]int{n, len(db.volatile)}
+		}
+	}
+	return stats
+}
+
+// ExpiredKeys lists up to limit keys whose deadline is at or before now, as
+// the commands of an EntryExpire. Like Redis's active expiry it samples:
+// it looks at no more than 4×limit volatile keys per database, starting at
+// a random place (map iteration order), so the read lock is held briefly
+// however many keys have a deadline. The choice of keys need not be
+// deterministic: it is the leader's proposal, and Apply re-checks each key.
+func (f *FSM) ExpiredKeys(now int64, limit int) []Cmd {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var cmds []Cmd
+	for i, db := range f.dbs {
+		examined := 0
+		for key, deadline := range db.volatile {
+			if len(cmds) >= limit || examined >= 4*limit {
+				break
+			}
+			examined++
+			if deadline <= now {
+				cmds = append(cmds, Cmd{DB: i, Args: [][]byte{[]byte(key)}})
+			}
+		}
+	}
+	return cmds
+}

@@ -1,0 +1,101 @@
+package rdb
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math"
+	"testing"
+)
+
+func TestDumpRoundTrip(t *testing.T) {
+	for _, rec := range sampleRecords() {
+		if rec.Kind != RecordKey {
+			continue
+		}
+		p, err := EncodeDump(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := binary.LittleEndian.Uint16(p[len(p)-10:]); v != 10 {
+			t.Fatalf("footer version %d", v)
+		}
+		got, err := DecodeDump(p)
+		if err != nil {
+			t.Fatalf("%.60s: %v", rec.Key, err)
+		}
+		got.Key, got.ExpireAtMs = rec.Key, rec.ExpireAtMs
+		if g, w := fmtRecord(got, false), fmtRecord(rec, false); g != w {
+			t.Fatalf("got %.200s\nwant %.200s", g, w)
+		}
+	}
+}
+
+func TestDumpExactBytes(t *testing.T) {
+	// A string "hello": <0><05 hello><0a 00><crc>.
+	p, err := EncodeDump(&Record{Type: TypeString, String: []byte("hello")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cat(0, 5, "hello", 10, 0)
+	want = binary.LittleEndian.AppendUint64(want, Checksum(want))
+	if !bytes.Equal(p, want) {
+		t.Fatalf("got % x, want % x", p, want)
+	}
+}
+
+func TestDumpErrors(t *testing.T) {
+	good, err := EncodeDump(&Record{Type: TypeList, List: bs("a", "b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reseal := func(body []byte, version uint16) []byte {
+		b := binary.LittleEndian.AppendUint16(bytes.Clone(body), version)
+		return binary.LittleEndian.AppendUint64(b, Checksum(b))
+	}
+	body := good[:len(good)-10]
+
+	_, err = DecodeDump(good[:9])
+	expectErr(t, err, ErrDumpTooShort)
+	_, err = DecodeDump(nil)
+	expectErr(t, err, ErrDumpTooShort)
+	_, err = DecodeDump(reseal(body, 11))
+	expectErr(t, err, ErrDumpVersion)
+	if _, err = DecodeDump(reseal(body, 9)); err != nil {
+		t.Fatalf("version 9: %v", err)
+	}
+	bad := bytes.Clone(good)
+	bad[len(bad)-1] ^= 1
+	_, err = DecodeDump(bad)
+	expectErr(t, err, ErrDumpChecksum)
+	zero := bytes.Clone(good)
+	clear(zero[len(zero)-8:])
+	_, err = DecodeDump(zero)
+	expectErr(t, err, ErrDumpChecksum)
+
+	_, err = DecodeDump(reseal(append(bytes.Clone(body), 'x'), 10))
+	expectErr(t, err, ErrCorrupt)
+	_, err = DecodeDump(reseal(body[:len(body)-1], 10))
+	expectErr(t, err, ErrCorrupt)
+	_, err = DecodeDump(reseal(nil, 10))
+	expectErr(t, err, ErrCorrupt)
+	_, err = DecodeDump(reseal(cat(rdbSet, 0), 10))
+	expectErr(t, err, ErrCorrupt)
+	_, err = DecodeDump(reseal(cat(rdbStreamListpacks, 0), 10))
+	expectErr(t, err, ErrUnsupported)
+	_, err = DecodeDump(reseal(cat(rdbSetIntset, rawStr(string(intsetBuild(2, 1, 2, 3)))), 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, rec := range []*Record{
+		{Type: TypeList}, {Type: TypeSet}, {Type: TypeZSet}, {Type: TypeHash},
+	} {
+		_, err := EncodeDump(rec)
+		expectErr(t, err, ErrEmptyCollection)
+	}
+	_, err = EncodeDump(&Record{Type: TypeZSet, ZSet: []ZMember{{Member: []byte("a"), Score: math.NaN()}}})
+	expectErr(t, err, ErrNaNScore)
+	if _, err := EncodeDump(&Record{Type: 9}); err == nil {
+		t.Fatal("unknown type accepted")
+	}
+}

@@ -1,0 +1,209 @@
+package fsm
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"strconv"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/hashicorp/raft"
+	"github.com/tidwall/btree"
+
+	"github.com/raftis/raftis/fsm/rdb"
+)
+
+// RDB aux fields that carry raftis state besides the keys. Redis ignores
+// aux fields it does not know, so a stock redis-server still loads the file.
+const (
+	auxFormat = "raftis-format" // snapshot layout version, "1"
+	auxClock  = "raftis-clock"  // FSM.clock, ms
+	auxNodes  = "raftis-nodes"  // JSON object: member id → client address
+)
+
+// snapshot is a point-in-time, copy-on-write view of the data set. Its trees
+// share nodes with the live ones until Apply changes them, so taking it costs
+// O(databases) and Persist may read it while Apply goes on.
+type snapshot struct {
+	dbs      [NumDatabases]*btree.BTreeG[item]
+	volatile [NumDatabases]int
+	nodes    map[string]string
+	clock    int64
+}
+
+// Snapshot captures the data set. It runs on the FSM goroutine, so no Apply
+// is in progress; the write lock keeps concurrent readers out while the
+// trees are re-rooted for copy-on-write.
+func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.snapshotLocked(), nil
+}
+
+func (f *FSM) snapshotLocked() *snapshot {
+	s := &snapshot{nodes: maps.Clone(f.nodes), clock: f.clock}
+	for i, db := range f.dbs {
+		s.dbs[i] = db.copyForSnapshot()
+		s.volatile[i] = len(db.volatile)
+	}
+	// Values stored so far may now be shared with s: a collection changed
+	// from here on must be copied first (see item.gen).
+	f.gen++
+	return s
+}
+
+// Persist streams the snapshot to sink as an RDB file.
+func (s *snapshot) Persist(sink raft.SnapshotSink) error {
+	if err := s.writeRDB(sink); err != nil {
+		_ = sink.Cancel()
+		return err
+	}
+	// Raft calls Close again after a nil return and ignores that result,
+	// so the error of this first Close is the one that counts.
+	return sink.Close()
+}
+
+// Release is a no-op: the copied trees are garbage once unreferenced.
+func (s *snapshot) Release() {}
+
+// writeRDB writes the data set as an RDB file (version 10).
+func (s *snapshot) writeRDB(out io.Writer) error {
+	bw := bufio.NewWriterSize(out, 64<<10)
+	w := rdb.NewWriter(bw)
+	nodes, err := json.Marshal(s.nodes)
+	if err != nil {
+		return err
+	}
+	if err := errors.Join(
+		w.WriteHeader(),
+		w.WriteAux(auxFormat, "1"),
+		w.WriteAux(auxClock, strconv.FormatInt(s.clock, 10)),
+		w.WriteAux(auxNodes, string(nodes)),
+	); err != nil {
+		return err
+	}
+	for i, keys := range s.dbs {
+		if keys.Len() == 0 {
+			continue
+		}
+		if err := errors.Join(w.WriteSelectDB(i), w.WriteResizeDB(uint64(keys.Len()), uint64(s.volatile[i]))); err != nil {
+			return err
+		}
+		keys.Scan(func(it item) bool {
+			if werr := it.val.writeRDB(w, []byte(it.key), it.expireAt); werr != nil {
+				err = fmt.Errorf("write key %q: %w", it.key, werr)
+			}
+			return err == nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Restore replaces the data set with the RDB file read from rc. The new
+// state is built aside and swapped in at once, so a failed restore leaves
+// the old data set untouched.
+func (f *FSM) Restore(rc io.ReadCloser) error {
+	defer rc.Close()
+	dbs, nodes, clock, err := readRDB(bufio.NewReaderSize(rc, 64<<10))
+	if err != nil {
+		return fmt.Errorf("restore snapshot: %w", err)
+	}
+	f.mu.Lock()
+	f.dbs, f.nodes, f.clock = dbs, nodes, clock
+	f.gen++
+	f.mu.Unlock()
+	return nil
+}
+
+// readRDB loads an RDB stream into fresh databases.
+func readRDB(r io.Reader) (dbs [NumDatabases]*DB, nodes map[string]string, clock int64, err error) {
+	for i := range dbs {
+		dbs[i] = newDB()
+	}
+	nodes = make(map[string]string)
+	rr, err := rdb.NewReader(r)
+	if err != nil {
+		return dbs, nil, 0, err
+	}
+	db := dbs[0]
+	for {
+		rec, err := rr.Next()
+		if errors.Is(err, io.EOF) {
+			return dbs, nodes, clock, nil
+		}
+		if err != nil {
+			return dbs, nil, 0, err
+		}
+		switch rec.Kind {
+		case rdb.RecordAux:
+			if err := readAux(rec, nodes, &clock); err != nil {
+				return dbs, nil, 0, err
+			}
+		case rdb.RecordSelectDB:
+			if rec.DB < 0 || rec.DB >= NumDatabases {
+				return dbs, nil, 0, fmt.Errorf("database %d out of range", rec.DB)
+			}
+			db = dbs[rec.DB]
+		case rdb.RecordKey:
+			val, err := valueFromRecord(rec)
+			if err != nil {
+				return dbs, nil, 0, fmt.Errorf("key %q: %w", rec.Key, err)
+			}
+			db.set(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs})
+		}
+	}
+}
+
+func readAux(rec *rdb.Record, nodes map[string]string, clock *int64) error {
+	switch rec.AuxKey {
+	case auxClock:
+		n, err := strconv.ParseInt(rec.AuxValue, 10, 64)
+		if err != nil {
+			return fmt.Errorf("aux %s: %w", auxClock, err)
+		}
+		*clock = n
+	case auxNodes:
+		if err := json.Unmarshal([]byte(rec.AuxValue), &nodes); err != nil {
+			return fmt.Errorf("aux %s: %w", auxNodes, err)
+		}
+	}
+	return nil
+}
+
+// valueFromRecord converts a decoded RDB value into the Value that holds it.
+func valueFromRecord(rec *rdb.Record) (Value, error) {
+	switch rec.Type {
+	case rdb.TypeString:
+		return stringValue(rec.String), nil
+	default:
+		return nil, fmt.Errorf("value type %v is not supported yet", rec.Type)
+	}
+}
+
+// WriteRDB writes the current data set as an RDB file. It takes a snapshot
+// first, so it holds the lock only for O(databases) time.
+func (f *FSM) WriteRDB(w io.Writer) error {
+	f.mu.Lock()
+	s := f.snapshotLocked()
+	f.mu.Unlock()
+	return s.writeRDB(w)
+}
+
+// Digest is a hash of the whole data set (the RDB image). Nodes that applied
+// the same entries have equal digests.
+func (f *FSM) Digest() (uint64, error) {
+	h := xxhash.New()
+	if err := f.WriteRDB(h); err != nil {
+		return 0, err
+	}
+	return h.Sum64(), nil
+}

@@ -1,0 +1,199 @@
+package raftlog
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/raft"
+	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
+	"go.etcd.io/bbolt"
+)
+
+// Config configures a Node. Zero durations take hashicorp/raft's defaults.
+type Config struct {
+	ID       string // member id, unique and stable across restarts
+	RaftAddr string // host:port to listen on and advertise to peers
+	Dir      string // raft.db (log + stable store) and snapshots/
+
+	// Bootstrap makes a node without existing state start a one-member
+	// cluster. A node with state never bootstraps again.
+	Bootstrap bool
+
+	SnapshotThreshold uint64 // log entries between snapshots
+	SnapshotInterval  time.Duration
+	SnapshotRetain    int    // snapshots kept on disk (≥ 1)
+	TrailingLogs      uint64 // log entries kept after a snapshot
+
+	HeartbeatTimeout   time.Duration
+	ElectionTimeout    time.Duration
+	LeaderLeaseTimeout time.Duration
+	CommitTimeout      time.Duration
+	MaxAppendEntries   int
+
+	Logger hclog.Logger
+}
+
+// Node is a running Raft member.
+type Node struct {
+	cfg       Config
+	raft      *raft.Raft
+	store     *raftboltdb.BoltStore
+	transport *raft.NetworkTransport
+	snaps     *raft.FileSnapshotStore
+	leader    *leaderWatch
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open starts the Raft member described by cfg, applying entries to fsm.
+// If the directory holds a snapshot, fsm is restored from it before Open
+// returns.
+func Open(cfg Config, fsm raft.FSM) (*Node, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Warn, Output: os.Stderr})
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	n := &Node{cfg: cfg}
+	if err := n.open(fsm); err != nil {
+		n.closeStores()
+		return nil, err
+	}
+	return n, nil
+}
+
+func (n *Node) open(fsm raft.FSM) error {
+	cfg := n.cfg
+	store, err := raftboltdb.New(raftboltdb.Options{
+		Path:        filepath.Join(cfg.Dir, "raft.db"),
+		BoltOptions: &bbolt.Options{Timeout: time.Second, NoFreelistSync: true},
+	})
+	if err != nil {
+		return fmt.Errorf("open raft log %s: %w", cfg.Dir, err)
+	}
+	n.store = store
+	logs, err := raft.NewLogCache(512, store)
+	if err != nil {
+		return err
+	}
+	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, max(cfg.SnapshotRetain, 1), cfg.Logger.Named("snapshot"))
+	if err != nil {
+		return fmt.Errorf("open snapshot store: %w", err)
+	}
+	n.snaps = snaps
+	advertise, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
+	if err != nil {
+		return fmt.Errorf("raft address %q: %w", cfg.RaftAddr, err)
+	}
+	if advertise.Port == 0 {
+		advertise = nil // advertise the port the listener picked
+	}
+	n.transport, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, cfg.Logger.Named("transport"))
+	if err != nil {
+		return fmt.Errorf("listen on raft address %s: %w", cfg.RaftAddr, err)
+	}
+	rc := n.raftConfig()
+	if cfg.Bootstrap {
+		existing, err := raft.HasExistingState(logs, store, snaps)
+		if err != nil {
+			return err
+		}
+		if !existing {
+			boot := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: n.transport.LocalAddr()}}}
+			if err := raft.BootstrapCluster(rc, logs, store, snaps, n.transport, boot); err != nil && !errors.Is(err, raft.ErrCantBootstrap) {
+				return fmt.Errorf("bootstrap: %w", err)
+			}
+		}
+	}
+	n.raft, err = raft.NewRaft(rc, fsm, logs, store, snaps, n.transport)
+	if err != nil {
+		return fmt.Errorf("start raft: %w", err)
+	}
+	n.leader = watchLeader(n.raft)
+	return nil
+}
+
+func (n *Node) raftConfig() *raft.Config {
+	cfg := n.cfg
+	rc := raft.DefaultConfig()
+	rc.LocalID = raft.ServerID(cfg.ID)
+	rc.Logger = cfg.Logger
+	rc.ShutdownOnRemove = false
+	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
+	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
+	setIf(&rc.TrailingLogs, cfg.TrailingLogs)
+	setIf(&rc.HeartbeatTimeout, cfg.HeartbeatTimeout)
+	setIf(&rc.ElectionTimeout, cfg.ElectionTimeout)
+	setIf(&rc.LeaderLeaseTimeout, cfg.LeaderLeaseTimeout)
+	setIf(&rc.CommitTimeout, cfg.CommitTimeout)
+	setIf(&rc.MaxAppendEntries, cfg.MaxAppendEntries)
+	return rc
+}
+
+func setIf[T comparable](dst *T, v T) {
+	var zero T
+	if v != zero {
+		*dst = v
+	}
+}
+
+// Close stops the member and closes its stores. It is safe to call twice.
+func (n *Node) Close() error {
+	n.closeOnce.Do(func() {
+		var errs []error
+		if n.raft != nil {
+			n.leader.stop()
+			errs = append(errs, n.raft.Shutdown().Error())
+		}
+		errs = append(errs, n.closeStores())
+		n.closeErr = errors.Join(errs...)
+	})
+	return n.closeErr
+}
+
+func (n *Node) closeStores() error {
+	var errs []error
+	if n.transport != nil {
+		errs = append(errs, n.transport.Close())
+	}
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// LastSnapshotTime is when the newest snapshot on disk was taken; zero if
+// there is none. The file store names snapshots term-index-unixmillis.
+func (n *Node) LastSnapshotTime() time.Time {
+	metas, err := n.snaps.List()
+	if err != nil || len(metas) == 0 {
+		return time.Time{}
+	}
+	id := metas[0].ID
+	ms, err := strconv.ParseInt(id[strings.LastIndexByte(id, '-')+1:], 10, 64)
+	if err != nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// ID is this member's id.
+func (n *Node) ID() string { return n.cfg.ID }
+
+// RaftAddr is the address peers reach this member at.
+func (n *Node) RaftAddr() string { return string(n.transport.LocalAddr()) }
+
+// Raft exposes the underlying instance for what this package does not wrap.
+func (n *Node) Raft() *raft.Raft { return n.raft }
+
+var _ io.Closer = (*Node)(nil)

@@ -1,0 +1,52 @@
+package server
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Follower write modes (--follower-writes).
+const (
+	FollowerWritesForward = "forward"
+	FollowerWritesReject  = "reject"
+)
+
+// Config configures a Server.
+type Config struct {
+	ID        string // Raft member id
+	RedisAddr string // RESP listen address, also advertised to peers
+	HTTPAddr  string // HTTP API listen address
+
+	// ApplyTimeout bounds every wait of a write: for a leader, for the
+	// commit, and for a follower to apply its forwarded write.
+	ApplyTimeout time.Duration
+	// MaxStaleness refuses reads on a node that has not heard from a leader
+	// for longer than this. 0 serves reads whatever their age.
+	MaxStaleness time.Duration
+	// FollowerWrites is FollowerWritesForward or FollowerWritesReject.
+	FollowerWrites string
+	// ProtoMaxBulkLen is the largest bulk string a request may carry.
+	ProtoMaxBulkLen int64
+	// ExpireInterval is how often the leader looks for expired keys.
+	ExpireInterval time.Duration
+
+	Logger *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.ApplyTimeout == 0 {
+		c.ApplyTimeout = 10 * time.Second
+	}
+	if c.FollowerWrites == "" {
+		c.FollowerWrites = FollowerWritesForward
+	}
+	if c.ProtoMaxBulkLen == 0 {
+		c.ProtoMaxBulkLen = 512 << 20
+	}
+	if c.ExpireInterval == 0 {
+		c.ExpireInterval = 100 * time.Millisecond
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+}

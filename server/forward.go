@@ -1,0 +1,105 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/raftis/raftis/fsm"
+)
+
+// errForwardNotSent: the forwarded write never reached the leader (dialing
+// failed), so retrying cannot apply it twice.
+var errForwardNotSent = errors.New("forward: leader unreachable")
+
+// replyError is an error reply received from a peer, kept verbatim.
+type replyError string
+
+func (e replyError) Error() string { return string(e) }
+
+// forwarder sends a follower's writes to the leader. It keeps one pooled
+// Redis client per leader address; the leader runs them as one entry with
+// RAFT FORWARD and answers with the entry's index and the raw replies.
+type forwarder struct {
+	timeout time.Duration
+	mu      sync.Mutex
+	clients map[string]*redis.Client
+}
+
+func newForwarder(timeout time.Duration) *forwarder {
+	return &forwarder{timeout: timeout, clients: make(map[string]*redis.Client)}
+}
+
+func (f *forwarder) client(addr string) *redis.Client {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.clients[addr]
+	if !ok {
+		c = redis.NewClient(&redis.Options{
+			Addr:            addr,
+			Protocol:        2,
+			DisableIdentity: true,
+			PoolSize:        64,
+			MaxRetries:      -1, // a retried write could apply twice
+			DialTimeout:     time.Second,
+			ReadTimeout:     f.timeout + time.Second,
+			WriteTimeout:    f.timeout,
+		})
+		f.clients[addr] = c
+	}
+	return c
+}
+
+// forward runs cmds on the leader at addr as one log entry.
+func (f *forwarder) forward(ctx context.Context, addr string, cmds []fsm.Cmd) (index uint64, replies []byte, err error) {
+	e := fsm.Entry{Type: fsm.EntryCommands, Cmds: cmds}
+	blob := e.Encode(make([]byte, 0, e.SizeHint()))
+	res, err := f.client(addr).Do(ctx, "raft", "forward", blob).Slice()
+	if err != nil {
+		return 0, nil, classifyForwardErr(err)
+	}
+	if len(res) != 2 {
+		return 0, nil, fmt.Errorf("forward: unexpected reply %v", res)
+	}
+	idx, ok1 := res[0].(int64)
+	raw, ok2 := res[1].(string)
+	if !ok1 || !ok2 || idx <= 0 {
+		return 0, nil, fmt.Errorf("forward: unexpected reply %v", res)
+	}
+	return uint64(idx), []byte(raw), nil
+}
+
+// call runs an admin command on the leader at addr and returns its reply.
+func (f *forwarder) call(ctx context.Context, addr string, args ...interface{}) (interface{}, error) {
+	res, err := f.client(addr).Do(ctx, args...).Result()
+	if err != nil {
+		return nil, classifyForwardErr(err)
+	}
+	return res, nil
+}
+
+func classifyForwardErr(err error) error {
+	var rerr redis.Error
+	if errors.As(err, &rerr) && !errors.Is(err, redis.Nil) {
+		return replyError(err.Error())
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "dial" {
+		return fmt.Errorf("%w: %w", errForwardNotSent, err)
+	}
+	return err
+}
+
+func (f *forwarder) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for addr, c := range f.clients {
+		_ = c.Close()
+		delete(f.clients, addr)
+	}
+}

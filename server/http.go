@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+)
+
+// httpHandler serves the operator and membership API:
+//
+//	POST /join   {"id","raft_addr","redis_addr"}   add a member (any node; followers ask the leader)
+//	POST /remove {"id"}                            remove a member
+//	GET  /status                                   this node's Raft view and the members
+//	GET  /healthz                                  the process serves requests
+//	GET  /readyz                                   part of a cluster with a known leader, caught up
+func (s *Server) httpHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /join", s.handleJoin)
+	mux.HandleFunc("POST /remove", s.handleRemove)
+	mux.HandleFunc("GET /status", s.handleStatus)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	return mux
+}
+
+type joinRequest struct {
+	ID        string `json:"id"`
+	RaftAddr  string `json:"raft_addr"`
+	RedisAddr string `json:"redis_addr"`
+}
+
+func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
+	var req joinRequest
+	if !decodeJSON(w, r, &req) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ApplyTimeout)
+	defer cancel()
+	s.writeResult(w, s.join(ctx, req.ID, req.RaftAddr, req.RedisAddr))
+}
+
+func (s *Server) handleRemove(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ID string `json:"id"`
+	}
+	if !decodeJSON(w, r, &req) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ApplyTimeout)
+	defer cancel()
+	s.writeResult(w, s.remove(ctx, req.ID))
+}
+
+func (s *Server) writeResult(w http.ResponseWriter, err error) {
+	switch {
+	case err == nil:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	case errors.Is(err, errBadJoin):
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	default:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error()})
+	}
+}
+
+// Status is the body of GET /status.
+type Status struct {
+	ID              string   `json:"id"`
+	State           string   `json:"state"`
+	Leader          string   `json:"leader"`
+	LeaderRedisAddr string   `json:"leader_redis_addr"`
+	Term            uint64   `json:"term"`
+	CommitIndex     uint64   `json:"commit_index"`
+	AppliedIndex    uint64   `json:"applied_index"`
+	LastLogIndex    uint64   `json:"last_log_index"`
+	LastSnapshot    uint64   `json:"last_snapshot_index"`
+	RedisAddr       string   `json:"redis_addr"`
+	HTTPAddr        string   `json:"http_addr"`
+	Nodes           []Member `json:"nodes"`
+}
+
+// Status reports this node's view of the cluster.
+func (s *Server) Status() Status {
+	st := s.node.Status()
+	members, _ := s.members()
+	return Status{
+		ID: st.ID, State: strings.ToLower(st.State), Leader: st.LeaderID, LeaderRedisAddr: s.leaderRedisAddr(),
+		Term: st.Term, CommitIndex: st.CommitIndex, AppliedIndex: st.AppliedIndex,
+		LastLogIndex: st.LastIndex, LastSnapshot: st.LastSnapshot,
+		RedisAddr: s.cfg.RedisAddr, HTTPAddr: s.cfg.HTTPAddr, Nodes: members,
+	}
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.Status())
+}
+
+// handleReady: ready means a leader is known, its client address too, and
+// this node has applied everything it knows to be committed.
+func (s *Server) handleReady(w http.ResponseWriter, _ *http.Request) {
+	st := s.Status()
+	switch {
+	case st.Leader == "" || st.LeaderRedisAddr == "":
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "no leader"})
+	case st.AppliedIndex < st.CommitIndex:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "catching up"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err := dec.Decode(v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "bad JSON: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}

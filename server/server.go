@@ -1,0 +1,173 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	"github.com/raftis/raftis/fsm"
+	"github.com/raftis/raftis/raftlog"
+)
+
+// Server serves RESP and HTTP for one raftis node.
+type Server struct {
+	cfg   Config
+	node  *raftlog.Node
+	data  *fsm.FSM
+	table *table
+	fwd   *forwarder
+	start time.Time
+
+	resp     *redcon.Server
+	respLn   net.Listener
+	httpSrv  *http.Server
+	httpLn   net.Listener
+	sessions sync.Map // conn id → *session
+
+	nextConnID   atomic.Int64
+	connected    atomic.Int64
+	totalConns   atomic.Int64
+	totalCmds    atomic.Int64
+	rejectedCmds atomic.Int64
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds a server for node and its data set. Start begins serving.
+func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
+	cfg.setDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
+	s.table = newTable()
+	s.fwd = newForwarder(cfg.ApplyTimeout)
+	return s
+}
+
+// Start binds the RESP and HTTP listeners and serves them in the background.
+func (s *Server) Start() error {
+	var err error
+	if s.respLn, err = net.Listen("tcp", s.cfg.RedisAddr); err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.RedisAddr, err)
+	}
+	s.cfg.RedisAddr = s.respLn.Addr().String()
+	if s.httpLn, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
+		s.respLn.Close()
+		return fmt.Errorf("listen on %s: %w", s.cfg.HTTPAddr, err)
+	}
+	s.cfg.HTTPAddr = s.httpLn.Addr().String()
+
+	s.resp = redcon.NewServer(s.cfg.RedisAddr, s.handle, s.accept, s.closed)
+	s.resp.SetProtoMaxBulkLen(s.cfg.ProtoMaxBulkLen)
+	s.httpSrv = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+
+	s.goBackground(func() {
+		if err := s.resp.Serve(s.respLn); err != nil && s.ctx.Err() == nil {
+			s.cfg.Logger.Error("RESP server stopped", "err", err)
+		}
+	})
+	s.goBackground(func() {
+		if err := s.httpSrv.Serve(s.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.Logger.Error("HTTP server stopped", "err", err)
+		}
+	})
+	s.goBackground(s.runExpirySweeps)
+	s.goBackground(s.runLeaderDuties)
+	return nil
+}
+
+func (s *Server) goBackground(fn func()) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		fn()
+	}()
+}
+
+// RedisAddr is the bound RESP address.
+func (s *Server) RedisAddr() string { return s.cfg.RedisAddr }
+
+// HTTPAddr is the bound HTTP address.
+func (s *Server) HTTPAddr() string { return s.cfg.HTTPAddr }
+
+// Close stops serving: listeners, open connections, background loops and
+// forwarding connections. It does not stop the Raft node.
+func (s *Server) Close() error {
+	s.cancel()
+	var errs []error
+	if s.resp != nil {
+		errs = append(errs, s.resp.Close())
+	}
+	if s.httpSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		errs = append(errs, s.httpSrv.Shutdown(ctx))
+		cancel()
+	}
+	s.wg.Wait()
+	s.fwd.close()
+	return errors.Join(errs...)
+}
+
+// session is the per-connection state. Only the connection's own goroutine
+// changes it; mu guards the fields CLIENT LIST reads from other connections.
+type session struct {
+	id      int64
+	addr    string
+	laddr   string
+	created time.Time
+	// minIndex is the log index of this connection's last write. Reads on
+	// this connection wait until the local copy has applied it.
+	minIndex uint64
+
+	mu      sync.Mutex
+	db      int
+	name    string
+	lastCmd string
+}
+
+func (sess *session) set(fn func(*session)) {
+	sess.mu.Lock()
+	fn(sess)
+	sess.mu.Unlock()
+}
+
+func (s *Server) accept(conn redcon.Conn) bool {
+	sess := &session{
+		id:      s.nextConnID.Add(1),
+		addr:    conn.RemoteAddr(),
+		laddr:   s.cfg.RedisAddr,
+		created: time.Now(),
+	}
+	conn.SetContext(sess)
+	s.sessions.Store(sess.id, sess)
+	s.connected.Add(1)
+	s.totalConns.Add(1)
+	return true
+}
+
+func (s *Server) closed(conn redcon.Conn, _ error) {
+	if sess, ok := conn.Context().(*session); ok {
+		s.sessions.Delete(sess.id)
+		s.connected.Add(-1)
+	}
+}
+
+// handle is redcon's handler. It takes the whole pipeline that arrived with
+// cmd so that consecutive writes become one log entry.
+func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
+	sess := conn.Context().(*session)
+	batch := newBatch(s, conn, sess)
+	batch.add(cmd.Args)
+	for _, next := range conn.ReadPipeline() {
+		batch.add(next.Args)
+	}
+	batch.flush()
+}
