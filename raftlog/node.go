@@ -91,11 +91,12 @@ func (n *Node) open(fsm raft.FSM) error {
 		return fmt.Errorf("open snapshot store: %w", err)
 	}
 	n.snaps = snaps
-	advertise, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
+	resolved, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
 	if err != nil {
 		return fmt.Errorf("raft address %q: %w", cfg.RaftAddr, err)
 	}
-	if advertise.Port == 0 {
+	var advertise net.Addr = resolved
+	if resolved.Port == 0 {
 		advertise = nil // advertise the port the listener picked
 	}
 	n.transport, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, cfg.Logger.Named("transport"))

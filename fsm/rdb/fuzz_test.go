@@ -3,6 +3,7 @@ package rdb
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math"
 	"testing"
 )
@@ -68,19 +69,36 @@ func decodeAny(t *testing.T, data []byte) {
 			}
 		}
 	}
-	recs, _ := readAll(data)
+	// Every failure is one of the documented kinds.
+	classify := func(err error) {
+		if err == nil {
+			return
+		}
+		for _, target := range []error{ErrCorrupt, ErrChecksum, ErrUnsupported, ErrVersion,
+			ErrDumpTooShort, ErrDumpVersion, ErrDumpChecksum} {
+			if errors.Is(err, target) {
+				return
+			}
+		}
+		t.Fatalf("unclassified error: %v", err)
+	}
+	recs, err := readAll(data)
 	check(recs)
+	classify(err)
 	// The same bytes as the body of a well-formed file, so the header and
 	// checksum do not stand in the fuzzer's way.
-	recs, _ = readAll(rdbFile(data))
+	recs, err = readAll(rdbFile(data))
 	check(recs)
-	if rec, err := DecodeDump(data); err == nil {
-		check([]*Record{rec})
-	}
+	classify(err)
 	sealed := binary.LittleEndian.AppendUint16(bytes.Clone(data), Version)
 	sealed = binary.LittleEndian.AppendUint64(sealed, Checksum(sealed))
-	if rec, err := DecodeDump(sealed); err == nil {
-		check([]*Record{rec})
+	for _, p := range [][]byte{data, sealed} {
+		rec, err := DecodeDump(p)
+		if err != nil {
+			classify(err)
+		} else {
+			check([]*Record{rec})
+		}
 	}
 	_, _ = parseListpack(data)
 	_, _ = parseZiplist(data)
@@ -129,9 +147,12 @@ func (g *gen) uint64() uint64 {
 // bytes returns a string of a derived length: usually short, sometimes
 // long enough to cross the 6- and 14-bit length boundaries.
 func (g *gen) bytes() []byte {
-	n := int(g.byte() % 24)
-	if n >= 20 {
+	n := int(g.byte() % 64)
+	switch n {
+	case 63:
 		n = int(g.byte())<<8 | int(g.byte())
+	case 62:
+		n = int(g.byte()) << 2
 	}
 	out := make([]byte, n)
 	for i := range out {

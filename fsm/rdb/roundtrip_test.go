@@ -42,7 +42,7 @@ func sampleRecords() []*Record {
 	strs := map[string]string{
 		"bin": bin, "empty": "", "int": "12345", "neg": "-7", "big": "2147483648", "zero": "-0", "lead": "007",
 	}
-	for _, n := range []int{63, 64, 16383, 16384, 70000, 1 << 20} {
+	for _, n := range []int{63, 64, 16383, 16384, 70000, 300000} {
 		strs[fmt.Sprintf("len%d", n)] = strings.Repeat(bin, n/len(bin)+1)[:n]
 	}
 	for _, k := range sortedKeys(strs) {

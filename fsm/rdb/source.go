@@ -8,6 +8,9 @@ import (
 )
 
 const (
+	// The input buffer starts small and doubles while reads fill it, so
+	// small inputs stay cheap and big ones are read in big pieces.
+	sourceBufMin  = 4 << 10
 	sourceBufSize = 64 << 10
 	// readChunk is the largest allocation made for a string before its
 	// bytes have actually arrived; bigger strings grow as data comes in.
@@ -26,7 +29,7 @@ type source struct {
 }
 
 func newSource(rd io.Reader) *source {
-	return &source{rd: rd, buf: make([]byte, sourceBufSize)}
+	return &source{rd: rd, buf: make([]byte, sourceBufMin)}
 }
 
 // newBytesSource reads from p without copying it.
@@ -54,6 +57,9 @@ func (s *source) fill() error {
 	}
 	s.sum()
 	s.base += int64(s.r)
+	if s.w == len(s.buf) && len(s.buf) < sourceBufSize {
+		s.buf = make([]byte, 2*len(s.buf))
+	}
 	s.r, s.w, s.c = 0, 0, 0
 	for range 100 {
 		n, err := s.rd.Read(s.buf)

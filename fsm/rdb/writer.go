@@ -25,8 +25,12 @@ const (
 //
 // The first error is sticky: every later call returns it, and the bytes
 // written so far must be discarded. Argument errors detected before
-// anything is written (ErrEmptyCollection, a negative database number) are
-// returned without poisoning the Writer.
+// anything is written (ErrEmptyCollection, a nil sequence, a bad database
+// number, a call out of order) are returned without poisoning the Writer.
+//
+// Strings are written raw, except that short canonical decimal integers
+// use Redis's integer encoding, as Redis itself does. Keys are not checked
+// for duplicates, nor set members or hash fields: that is the caller's job.
 type Writer struct {
 	w     io.Writer
 	buf   []byte
@@ -37,7 +41,7 @@ type Writer struct {
 
 // NewWriter returns a Writer writing to w. Nothing is written yet.
 func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: w, buf: make([]byte, 0, writerFlushSize+512)}
+	return &Writer{w: w, buf: make([]byte, 0, 4096)}
 }
 
 // WriteHeader writes the magic "REDIS0010".

@@ -1,0 +1,235 @@
+package integration
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	tc "github.com/raftis/raftis/internal/testcluster"
+	"github.com/raftis/raftis/server"
+)
+
+func TestWriteThroughFollowerIsReadBackThere(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	followers := c.Followers()
+	f1, f2 := followers[0], followers[1]
+	ctx := tc.Ctx(t)
+	for i := 0; i < 50; i++ {
+		key, val := fmt.Sprintf("k%d", i), fmt.Sprintf("v%d", i)
+		if err := f1.Client().Set(ctx, key, val, 0).Err(); err != nil {
+			t.Fatalf("SET via follower: %v", err)
+		}
+		// Read your writes on the node written through, with no wait.
+		if got, err := f1.Client().Get(ctx, key).Result(); err != nil || got != val {
+			t.Fatalf("GET %s on the follower written through = %q, %v; want %q", key, got, err, val)
+		}
+	}
+	tc.Poll(t, 5*time.Second, "the other follower has the last write", func() bool {
+		got, _ := f2.Client().Get(ctx, "k49").Result()
+		return got == "v49"
+	})
+	// INCR through a follower returns the leader's reply.
+	if n, err := f2.Client().Incr(ctx, "counter").Result(); err != nil || n != 1 {
+		t.Fatalf("INCR via follower = %d, %v; want 1", n, err)
+	}
+}
+
+func TestPipelinedWritesBecomeOneEntry(t *testing.T) {
+	for _, via := range []string{"leader", "follower"} {
+		t.Run(via, func(t *testing.T) {
+			c := tc.Start(t, 3, tc.Options{})
+			nd := c.Leader()
+			if via == "follower" {
+				nd = c.Followers()[0]
+			}
+			leader := c.Leader()
+			ctx := tc.Ctx(t)
+			before := leader.FSM.AppliedIndex()
+			pipe := nd.Client().Pipeline()
+			for i := 0; i < 100; i++ {
+				pipe.Set(ctx, fmt.Sprintf("p%d", i), i, 0)
+			}
+			cmds, err := pipe.Exec(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, cmd := range cmds {
+				if cmd.Err() != nil {
+					t.Fatalf("%v: %v", cmd.Args(), cmd.Err())
+				}
+			}
+			// go-redis writes the whole pipeline at once, so the server reads
+			// it in one batch (at most a few if the socket splits it).
+			if entries := leader.FSM.AppliedIndex() - before; entries < 1 || entries > 3 {
+				t.Fatalf("100 pipelined SETs took %d log entries, want 1 (at most 3)", entries)
+			}
+		})
+	}
+}
+
+func TestFailoverLosesNoAcknowledgedWrite(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	ctx := tc.Ctx(t)
+	acked := map[string]string{}
+	write := func(nd *tc.Node, n int, prefix string) {
+		for i := 0; i < n; i++ {
+			key, val := fmt.Sprintf("%s%d", prefix, i), fmt.Sprintf("v%d", i)
+			if err := nd.Client().Set(ctx, key, val, 0).Err(); err == nil {
+				acked[key] = val
+			}
+		}
+	}
+	old := c.Leader()
+	write(old, 100, "before")
+	write(c.Followers()[0], 100, "viafollower")
+	if len(acked) != 200 {
+		t.Fatalf("only %d of 200 writes acknowledged on a healthy cluster", len(acked))
+	}
+	c.Kill(old)
+	leader := c.Leader()
+	if leader == old {
+		t.Fatal("killed leader still leads")
+	}
+	write(leader, 100, "after")
+	for _, nd := range c.Running() {
+		assertHas(t, nd, acked)
+	}
+	c.Restart(old)
+	c.WaitConverged()
+	assertHas(t, old, acked)
+}
+
+func TestFullRestartKeepsAcknowledgedWrites(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20})
+	ctx := tc.Ctx(t)
+	acked := map[string]string{}
+	for i := 0; i < 300; i++ {
+		nd := c.Nodes[i%3]
+		key, val := fmt.Sprintf("k%d", i), fmt.Sprintf("v%d", i)
+		if err := nd.Client().Set(ctx, key, val, 0).Err(); err != nil {
+			t.Fatalf("SET %s via %s: %v", key, nd.ID, err)
+		}
+		acked[key] = val
+	}
+	for _, nd := range c.Nodes {
+		c.Kill(nd)
+	}
+	for _, nd := range c.Nodes {
+		c.Restart(nd)
+	}
+	c.Leader()
+	c.WaitConverged()
+	for _, nd := range c.Nodes {
+		assertHas(t, nd, acked)
+	}
+}
+
+func TestNewNodeGetsDataBySnapshotInstall(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 64, TrailingLogs: 16})
+	ctx := tc.Ctx(t)
+	acked := map[string]string{}
+	leader := c.Leader()
+	for i := 0; i < 400; i++ {
+		key, val := fmt.Sprintf("k%d", i), strings.Repeat("x", i%50)
+		if err := leader.Client().Set(ctx, key, val, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		acked[key] = val
+	}
+	if err := leader.Client().Do(ctx, "raft", "snapshot").Err(); err != nil {
+		t.Fatalf("RAFT SNAPSHOT: %v", err)
+	}
+	tc.Poll(t, 5*time.Second, "leader snapshot covers the writes", func() bool {
+		return leader.Raft.Status().LastSnapshot >= leader.FSM.AppliedIndex()-16
+	})
+	nd := c.AddNode()
+	c.WaitConverged()
+	// The log before the snapshot is gone from the leader, so the new node
+	// can only have the early keys through an installed snapshot.
+	if nd.Raft.Status().LastSnapshot == 0 {
+		t.Fatal("new node has no snapshot: it was not brought up by snapshot install")
+	}
+	assertHas(t, nd, acked)
+}
+
+func TestWritesWithoutQuorumFailInBoundedTime(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	ctx := tc.Ctx(t)
+	survivor := c.Followers()[0]
+	for _, nd := range c.Running() {
+		if nd != survivor {
+			c.Kill(nd)
+		}
+	}
+	start := time.Now()
+	err := survivor.Client().Set(ctx, "k", "v", 0).Err()
+	if err == nil {
+		t.Fatal("a write without a quorum was acknowledged")
+	}
+	if !strings.HasPrefix(err.Error(), "CLUSTERDOWN") && !strings.HasPrefix(err.Error(), "UNCERTAIN") {
+		t.Fatalf("error = %q, want CLUSTERDOWN or UNCERTAIN", err)
+	}
+	if took := time.Since(start); took > 8*time.Second {
+		t.Fatalf("write without quorum took %v to fail (apply timeout is 5s)", took)
+	}
+	// Reads still work (stale reads allowed by default).
+	if err := survivor.Client().Get(ctx, "missing").Err(); !errors.Is(err, redis.Nil) {
+		t.Fatalf("stale read: %v", err)
+	}
+}
+
+func TestFollowerWritesReject(t *testing.T) {
+	c := tc.Start(t, 2, tc.Options{FollowerWrites: server.FollowerWritesReject})
+	ctx := tc.Ctx(t)
+	err := c.Followers()[0].Client().Set(ctx, "k", "v", 0).Err()
+	leader := c.Leader()
+	want := "READONLY You can't write against a read only replica. Leader is at " + leader.RedisAddr + "."
+	if err == nil || err.Error() != want {
+		t.Fatalf("follower write error = %v, want %q", err, want)
+	}
+	if err := leader.Client().Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatalf("leader write: %v", err)
+	}
+}
+
+func TestMaxStalenessRefusesReadsWhenCutOff(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{MaxStaleness: 300 * time.Millisecond})
+	ctx := tc.Ctx(t)
+	f := c.Followers()[0]
+	if err := f.Client().Get(ctx, "k").Err(); !errors.Is(err, redis.Nil) {
+		t.Fatalf("read on a healthy follower: %v", err)
+	}
+	for _, nd := range c.Running() {
+		if nd != f {
+			c.Kill(nd)
+		}
+	}
+	want := "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."
+	tc.Poll(t, 5*time.Second, "reads refused on a cut-off follower", func() bool {
+		err := f.Client().Get(ctx, "k").Err()
+		return err != nil && err.Error() == want
+	})
+	// Connection and admin commands still answer.
+	if err := f.Client().Ping(ctx).Err(); err != nil {
+		t.Fatalf("PING on a cut-off follower: %v", err)
+	}
+}
+
+// assertHas checks that nd holds every key of want with its value.
+func assertHas(t *testing.T, nd *tc.Node, want map[string]string) {
+	t.Helper()
+	ctx := tc.Ctx(t)
+	tc.Poll(t, 10*time.Second, nd.ID+" holds every acknowledged write", func() bool {
+		for k, v := range want {
+			got, err := nd.Client().Get(ctx, k).Result()
+			if err != nil || got != v {
+				return false
+			}
+		}
+		return true
+	})
+}
