@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 )
 
@@ -15,6 +16,7 @@ import (
 //	GET  /status                                   this node's Raft view and the members
 //	GET  /healthz                                  the process serves requests
 //	GET  /readyz                                   part of a cluster with a known leader, caught up
+//	GET  /debug/pprof/...                          Go runtime profiles
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /join", s.handleJoin)
@@ -22,6 +24,9 @@ func (s *Server) httpHandler() http.Handler {
 	mux.HandleFunc("GET /status", s.handleStatus)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

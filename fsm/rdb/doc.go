@@ -8,7 +8,8 @@
 // format. The same file written by Persist() is what Restore() reads back.
 //
 // The Writer emits only the simplest encodings (plain strings, lists, sets,
-// hashes and binary-score sorted sets), which every Redis since 5.0 loads.
+// hashes and binary-score sorted sets); redis-server 7.0 and later load
+// them and convert to their compact in-memory forms as they see fit.
 // The Reader is a full decoder for what Redis 7.0 itself writes: besides
 // the plain encodings it understands integer and LZF-compressed strings,
 // intsets, ziplists, zipmaps, listpacks and both quicklist generations, so
