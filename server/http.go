@@ -22,7 +22,9 @@ func (s *Server) httpHandler() http.Handler {
 	mux.HandleFunc("POST /join", s.handleJoin)
 	mux.HandleFunc("POST /remove", s.handleRemove)
 	mux.HandleFunc("GET /status", s.handleStatus)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
