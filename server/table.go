@@ -100,8 +100,9 @@ func unknownCommand(args [][]byte) string {
 		if quoted.Len() >= 128 {
 			break
 		}
+		n := 128 - quoted.Len()
 		quoted.WriteString("'")
-		quoted.WriteString(truncate(a, 128-quoted.Len()))
+		quoted.WriteString(truncate(a, n))
 		quoted.WriteString("' ")
 	}
 	return "ERR unknown command '" + truncate(args[0], 128) + "', with args beginning with: " + quoted.String()
