@@ -2,115 +2,146 @@ package fsm
 
 // MatchPattern reports whether s matches the glob pattern with Redis's
 // semantics (stringmatchlen in util.c): * ? [abc] [^a-z] and \ escapes.
+//
+// It reproduces Redis's edge cases byte for byte, as Redis 7.0 on x86-64
+// behaves:
+//   - an unterminated class runs to the end of the pattern ("[^" matches
+//     any one byte, "[a-" matches 'a' or '-');
+//   - a reversed range is swapped ("[c-a]" is "[a-c]");
+//   - range bounds compare as C's signed char, so bytes 0x80-0xff sort
+//     below 0x00 ("[a-\xff]" matches 0x00-'a' and 0xff, not 0xe9);
+//   - an escaped byte in a class compares exactly even when nocase;
+//   - "*" does not match the empty string (KEYS and SCAN special-case a
+//     pattern of exactly "*" before calling the matcher);
+//   - more than 1000 nested stars fail to match.
 func MatchPattern(pattern, s []byte, nocase bool) bool {
-	return matchPattern(pattern, s, nocase, 0)
+	return stringMatch(pattern, s, nocase)
 }
 
-// maxNesting bounds the recursion on consecutive stars, as Redis does, so a
-// hostile pattern cannot exhaust the stack.
+// globText is what the matcher reads: keys are strings, arguments byte slices.
+type globText interface{ ~string | ~[]byte }
+
+func stringMatch[P, S globText](pattern P, s S, nocase bool) bool {
+	skipLonger := false
+	return matchFrom(pattern, 0, s, 0, nocase, &skipLonger, 0)
+}
+
+// maxNesting bounds the recursion on stars, as Redis does, so a hostile
+// pattern cannot exhaust the stack.
 const maxNesting = 1000
 
-func matchPattern(p, s []byte, nocase bool, nesting int) bool {
+// matchFrom matches s[si:] against p[pi:]. It is stringmatchlen_impl with
+// indices instead of pointers: reading at len(p) stands for C's NUL.
+//
+// skipLonger is Redis's guard against exponential backtracking: once the
+// rest of the pattern after a star matches no suffix of the string, no
+// earlier star can help by matching more, so the whole match fails.
+func matchFrom[P, S globText](p P, pi int, s S, si int, nocase bool, skipLonger *bool, nesting int) bool {
 	if nesting > maxNesting {
 		return false
 	}
-	for len(p) > 0 && len(s) > 0 {
-		switch p[0] {
+	for pi < len(p) && si < len(s) {
+		switch p[pi] {
 		case '*':
-			for len(p) > 1 && p[1] == '*' {
-				p = p[1:]
+			for pi+1 < len(p) && p[pi+1] == '*' {
+				pi++
 			}
-			if len(p) == 1 {
+			if pi+1 == len(p) {
 				return true
 			}
-			for len(s) > 0 {
-				if matchPattern(p[1:], s, nocase, nesting+1) {
+			for si < len(s) {
+				if matchFrom(p, pi+1, s, si, nocase, skipLonger, nesting+1) {
 					return true
 				}
-				s = s[1:]
+				if *skipLonger {
+					return false
+				}
+				si++
 			}
+			*skipLonger = true
 			return false
 		case '?':
-			s = s[1:]
+			si++
 		case '[':
-			var ok bool
-			p, ok = matchClass(p, s[0], nocase)
+			end, ok := matchClass(p, pi, s[si], nocase)
 			if !ok {
 				return false
 			}
-			s = s[1:]
+			pi = end
+			si++
 		case '\\':
-			if len(p) >= 2 {
-				p = p[1:]
+			if pi+1 < len(p) {
+				pi++
 			}
 			fallthrough
 		default:
-			if !equalByte(p[0], s[0], nocase) {
+			if !equalByte(p[pi], s[si], nocase) {
 				return false
 			}
-			s = s[1:]
+			si++
 		}
-		p = p[1:]
-		if len(s) == 0 {
-			for len(p) > 0 && p[0] == '*' {
-				p = p[1:]
+		pi++
+		if si == len(s) {
+			for pi < len(p) && p[pi] == '*' {
+				pi++
 			}
 			break
 		}
 	}
-	return len(p) == 0 && len(s) == 0
+	return pi == len(p) && si == len(s)
 }
 
-// matchClass matches c against the class starting at p[0] == '['. It
-// returns p advanced to the class's closing ']' (or its last byte).
-func matchClass(p []byte, c byte, nocase bool) ([]byte, bool) {
-	p = p[1:]
-	not := len(p) > 0 && p[0] == '^'
+// matchClass matches c against the class that opens at p[pi] == '['. It
+// returns the index of the class's closing ']' or, for a class missing
+// it, of the pattern's last byte (where Redis backs up to).
+func matchClass[P globText](p P, pi int, c byte, nocase bool) (int, bool) {
+	i := pi + 1
+	not := i < len(p) && p[i] == '^'
 	if not {
-		p = p[1:]
+		i++
 	}
 	match := false
 	for {
-		switch {
-		case len(p) == 0:
-			return p, false // unterminated class: Redis treats it as no match
-		case p[0] == '\\' && len(p) >= 2:
-			p = p[1:]
-			if p[0] == c {
+		if p0 := i < len(p); p0 && p[i] == '\\' && i+1 < len(p) {
+			i++
+			if p[i] == c { // exact even when nocase, as in Redis
 				match = true
 			}
-		case p[0] == ']':
-			if not {
-				match = !match
-			}
-			return p, match
-		case len(p) >= 3 && p[1] == '-':
-			start, end := p[0], p[2]
+		} else if p0 && p[i] == ']' {
+			break
+		} else if !p0 {
+			i = len(p) - 1
+			break
+		} else if len(p)-i >= 3 && p[i+1] == '-' {
+			// C's char is signed on x86-64: bytes ≥ 0x80 are negative.
+			start, end, cc := int(int8(p[i])), int(int8(p[i+2])), int(int8(c))
 			if start > end {
 				start, end = end, start
 			}
-			cc := c
 			if nocase {
-				start, end, cc = lower(start), lower(end), lower(c)
+				start, end, cc = lowerInt(start), lowerInt(end), lowerInt(cc)
 			}
-			p = p[2:]
+			i += 2
 			if cc >= start && cc <= end {
 				match = true
 			}
-		default:
-			if equalByte(p[0], c, nocase) {
-				match = true
-			}
+		} else if equalByte(p[i], c, nocase) {
+			match = true
 		}
-		if len(p) == 1 {
-			// Redis: a class missing its ']' ends at the pattern's end.
-			if not {
-				match = !match
-			}
-			return p, match
-		}
-		p = p[1:]
+		i++
 	}
+	if not {
+		match = !match
+	}
+	return i, match
+}
+
+// lowerInt is C's tolower in the "C" locale, which Redis runs in.
+func lowerInt(c int) int {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func lower(c byte) byte {

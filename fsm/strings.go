@@ -3,11 +3,45 @@ package fsm
 import (
 	"bytes"
 	"math"
+	"math/big"
+	"strconv"
+	"strings"
 )
+
+// Error texts used only by the string commands.
+const (
+	errLCSWrongType = "ERR The specified keys must contain string values"
+	errLCSLenAndIdx = "ERR If you want both the length and indexes, please just use IDX."
+	errLCSTooBig    = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+)
+
+// maxStringSize is Redis's default proto-max-bulk-len (512 MiB), the largest
+// string APPEND and SETRANGE may build.
+const maxStringSize = 512 << 20
 
 var stringCommands = []*Command{
 	{Spec: Spec{Name: "get", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns the string value of a key."}, Run: cmdGet},
 	{Spec: Spec{Name: "set", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist."}, Run: cmdSet},
+	{Spec: Spec{Name: "setnx", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Set the string value of a key only when the key doesn't exist."}, Run: cmdSetNX},
+	{Spec: Spec{Name: "setex", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Sets the string value and expiration time of a key. Creates the key if it doesn't exist."}, Run: cmdSetEX},
+	{Spec: Spec{Name: "psetex", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist."}, Run: cmdPSetEX},
+	{Spec: Spec{Name: "getset", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns the previous string value of a key after setting it to a new value."}, Run: cmdGetSet},
+	{Spec: Spec{Name: "getdel", Arity: 2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns the string value of a key after deleting the key."}, Run: cmdGetDel},
+	{Spec: Spec{Name: "getex", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns the string value of a key after setting its expiration time."}, Run: cmdGetEX},
+	{Spec: Spec{Name: "mget", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "string", Summary: "Atomically returns the string values of one or more keys."}, Run: cmdMGet},
+	{Spec: Spec{Name: "mset", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: -1, KeyStep: 2, Group: "string", Summary: "Atomically creates or modifies the string values of one or more keys."}, Run: cmdMSet},
+	{Spec: Spec{Name: "msetnx", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: -1, KeyStep: 2, Group: "string", Summary: "Atomically modifies the string values of one or more keys only when all keys don't exist."}, Run: cmdMSetNX},
+	{Spec: Spec{Name: "incr", Arity: 2, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."}, Run: cmdIncr},
+	{Spec: Spec{Name: "decr", Arity: 2, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist."}, Run: cmdDecr},
+	{Spec: Spec{Name: "incrby", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist."}, Run: cmdIncrBy},
+	{Spec: Spec{Name: "decrby", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist."}, Run: cmdDecrBy},
+	{Spec: Spec{Name: "incrbyfloat", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist."}, Run: cmdIncrByFloat},
+	{Spec: Spec{Name: "append", Arity: 3, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Appends a string to the value of a key. Creates the key if it doesn't exist."}, Run: cmdAppend},
+	{Spec: Spec{Name: "strlen", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns the length of a string value."}, Run: cmdStrlen},
+	{Spec: Spec{Name: "getrange", Arity: 4, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns a substring of the string stored at a key."}, Run: cmdGetRange},
+	{Spec: Spec{Name: "setrange", Arity: 4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist."}, Run: cmdSetRange},
+	{Spec: Spec{Name: "substr", Arity: 4, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "string", Summary: "Returns a substring from a string value."}, Run: cmdGetRange},
+	{Spec: Spec{Name: "lcs", Arity: -3, Flags: FlagReadonly, FirstKey: 1, LastKey: 2, KeyStep: 1, Group: "string", Summary: "Finds the longest common substring."}, Run: cmdLCS},
 }
 
 // GET key
@@ -32,8 +66,682 @@ func cmdSet(c *Ctx, args [][]byte) {
 	c.setString(args[1], args[2], opts)
 }
 
-// setOptions are the parsed flags of SET (and of SETEX/PSETEX/SETNX/GETSET,
-// which are SET with fixed options).
+// SETNX key value
+func cmdSetNX(c *Ctx, args [][]byte) {
+	if _, found := c.lookup(args[1]); found {
+		c.Int(0)
+		return
+	}
+	c.db.set(item{key: string(args[1]), val: stringValue(bytes.Clone(args[2]))})
+	c.Int(1)
+}
+
+// SETEX key seconds value
+func cmdSetEX(c *Ctx, args [][]byte) { c.setWithExpire(args, expireUnitSeconds, "setex") }
+
+// PSETEX key milliseconds value
+func cmdPSetEX(c *Ctx, args [][]byte) { c.setWithExpire(args, expireUnitMillis, "psetex") }
+
+func (c *Ctx) setWithExpire(args [][]byte, unit int64, name string) {
+	n, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	at, ok := c.absoluteDeadline(n, unit, true)
+	if !ok {
+		c.Error(ErrInvalidExpire(name))
+		return
+	}
+	c.setString(args[1], args[3], setOptions{expireAt: at})
+}
+
+// GETSET key value
+func cmdGetSet(c *Ctx, args [][]byte) {
+	c.setString(args[1], args[2], setOptions{get: true})
+}
+
+// GETDEL key
+func cmdGetDel(c *Ctx, args [][]byte) {
+	val, found, ok := c.lookupString(args[1])
+	switch {
+	case !ok:
+	case !found:
+		c.Null()
+	default:
+		c.Bulk(val)
+		c.db.delete(string(args[1]))
+	}
+}
+
+// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+// PXAT unix-time-milliseconds | PERSIST]
+func cmdGetEX(c *Ctx, args [][]byte) {
+	flags, expire, ok := c.parseStringFlags(args[2:], false)
+	if !ok {
+		return
+	}
+	it, found := c.lookup(args[1])
+	if !found {
+		c.Null()
+		return
+	}
+	val, isString := it.val.(stringValue)
+	if !isString {
+		c.Error(ErrWrongType)
+		return
+	}
+	var at int64
+	if expire != nil {
+		if at, ok = c.expireDeadline(flags, expire, "getex"); !ok {
+			return
+		}
+	}
+	c.Bulk(val)
+	switch {
+	case expire != nil && flags&(optEXAT|optPXAT) != 0 && at <= c.now:
+		// An absolute deadline already past deletes the key, as in Redis.
+		c.db.delete(it.key)
+	case expire != nil:
+		it.expireAt = at
+		c.db.set(it)
+	case flags&optPersist != 0 && it.expireAt != 0:
+		it.expireAt = 0
+		c.db.set(it)
+	}
+}
+
+// MGET key [key ...]
+func cmdMGet(c *Ctx, args [][]byte) {
+	c.Array(len(args) - 1)
+	for _, key := range args[1:] {
+		it, found := c.lookup(key)
+		if s, isString := it.val.(stringValue); found && isString {
+			c.Bulk(s)
+		} else {
+			c.Null()
+		}
+	}
+}
+
+// MSET key value [key value ...]
+func cmdMSet(c *Ctx, args [][]byte) {
+	if len(args)%2 == 0 {
+		c.Error(ErrArity("mset"))
+		return
+	}
+	c.setPairs(args[1:])
+	c.OK()
+}
+
+// MSETNX key value [key value ...]
+func cmdMSetNX(c *Ctx, args [][]byte) {
+	if len(args)%2 == 0 {
+		c.Error(ErrArity("msetnx"))
+		return
+	}
+	for i := 1; i < len(args); i += 2 {
+		if _, found := c.lookup(args[i]); found {
+			c.Int(0)
+			return
+		}
+	}
+	c.setPairs(args[1:])
+	c.Int(1)
+}
+
+// setPairs stores key/value pairs as plain strings without a TTL, in order
+// (a repeated key ends with its last value).
+func (c *Ctx) setPairs(kv [][]byte) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		c.db.set(item{key: string(kv[i]), val: stringValue(bytes.Clone(kv[i+1]))})
+	}
+}
+
+// INCR key
+func cmdIncr(c *Ctx, args [][]byte) { c.incrBy(args[1], 1) }
+
+// DECR key
+func cmdDecr(c *Ctx, args [][]byte) { c.incrBy(args[1], -1) }
+
+// INCRBY key increment
+func cmdIncrBy(c *Ctx, args [][]byte) {
+	n, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	c.incrBy(args[1], n)
+}
+
+// DECRBY key decrement
+func cmdDecrBy(c *Ctx, args [][]byte) {
+	n, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	if n == math.MinInt64 {
+		c.Error(ErrDecrOverflow)
+		return
+	}
+	c.incrBy(args[1], -n)
+}
+
+// incrBy adds incr to the integer at key (0 if absent), keeping its TTL.
+func (c *Ctx) incrBy(key []byte, incr int64) {
+	it, found := c.lookup(key)
+	var cur int64
+	if found {
+		s, isString := it.val.(stringValue)
+		if !isString {
+			c.Error(ErrWrongType)
+			return
+		}
+		var ok bool
+		if cur, ok = parseInt(s); !ok {
+			c.Error(ErrNotInteger)
+			return
+		}
+	} else {
+		it = item{key: string(key)}
+	}
+	if (incr < 0 && cur < 0 && incr < math.MinInt64-cur) ||
+		(incr > 0 && cur > 0 && incr > math.MaxInt64-cur) {
+		c.Error(ErrOverflow)
+		return
+	}
+	cur += incr
+	it.val = stringValue(strconv.AppendInt(nil, cur, 10))
+	c.db.set(it)
+	c.Int(cur)
+}
+
+// INCRBYFLOAT key increment
+func cmdIncrByFloat(c *Ctx, args [][]byte) {
+	it, found := c.lookup(args[1])
+	cur := new(big.Float)
+	if found {
+		s, isString := it.val.(stringValue)
+		if !isString {
+			c.Error(ErrWrongType)
+			return
+		}
+		var ok bool
+		if cur, ok = parseLongDouble(s); !ok {
+			c.Error(ErrNotFloat)
+			return
+		}
+	} else {
+		it = item{key: string(args[1])}
+	}
+	incr, ok := parseLongDouble(args[2])
+	if !ok {
+		c.Error(ErrNotFloat)
+		return
+	}
+	if cur.IsInf() || incr.IsInf() {
+		c.Error(ErrNaNOrInf)
+		return
+	}
+	sum := new(big.Float).SetPrec(ldMantBits).Add(cur, incr)
+	if sum.MantExp(nil) > ldMaxExp {
+		c.Error(ErrNaNOrInf)
+		return
+	}
+	s := formatLongDouble(sum)
+	it.val = stringValue(s)
+	c.db.set(it)
+	c.BulkString(s)
+}
+
+// Emulation of the x87 80-bit long double Redis computes INCRBYFLOAT in: a
+// 64-bit mantissa, values below 2^ldMaxExp, normal values from 2^(ldMinExp-1)
+// and subnormal ones down to 2^ldDenormExp.
+const (
+	ldMantBits  = 64
+	ldMaxExp    = 16384  // |x| < 2^16384
+	ldMinExp    = -16381 // smallest normal: 0.5 × 2^-16381 = 2^-16382
+	ldDenormExp = -16445 // smallest subnormal: 2^-16445
+
+	// maxLongDoubleChars is Redis's MAX_LONG_DOUBLE_CHARS: longer strings
+	// are not valid floats.
+	maxLongDoubleChars = 5 * 1024
+)
+
+// parseLongDouble parses b the way Redis's string2ld does: strtold must
+// consume the whole string, no leading space, no NaN, and no overflow or
+// underflow to zero. The value is the long double strtold would return,
+// held exactly in a big.Float (±Inf for "inf" and "infinity").
+func parseLongDouble(b []byte) (*big.Float, bool) {
+	if len(b) == 0 || len(b) >= maxLongDoubleChars || isCSpace(b[0]) {
+		return nil, false
+	}
+	s := string(b)
+	neg := false
+	if s[0] == '+' || s[0] == '-' {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if strings.EqualFold(s, "inf") || strings.EqualFold(s, "infinity") {
+		return new(big.Float).SetInf(neg), true
+	}
+	hex := len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')
+	base, expChars := 10, "eE"
+	if hex {
+		base, expChars = 16, "pP"
+		s = s[2:]
+	}
+	// Mantissa: digits with at most one radix point, at least one digit.
+	var digits []byte
+	frac, point := 0, false
+	i := 0
+	for ; i < len(s); i++ {
+		ch := s[i]
+		if ch == '.' && !point {
+			point = true
+			continue
+		}
+		if !isDigitIn(ch, base) {
+			break
+		}
+		digits = append(digits, ch)
+		if point {
+			frac++
+		}
+	}
+	if len(digits) == 0 {
+		return nil, false
+	}
+	// Optional exponent (for hex floats too): decimal digits, a power of
+	// 10 for a decimal mantissa, of 2 for a hex one.
+	var exp int64
+	if i < len(s) && strings.IndexByte(expChars, s[i]) >= 0 {
+		i++
+		expNeg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			expNeg = s[i] == '-'
+			i++
+		}
+		start := i
+		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			exp = min(exp*10+int64(s[i]-'0'), 1<<40) // saturate: far out of range anyway
+		}
+		if i == start {
+			return nil, false
+		}
+		if expNeg {
+			exp = -exp
+		}
+	}
+	if i != len(s) {
+		return nil, false
+	}
+	mant, _ := new(big.Int).SetString(string(digits), base)
+	if hex {
+		exp -= 4 * int64(frac)
+	} else {
+		exp -= int64(frac)
+	}
+	v, ok := longDoubleFrom(mant, len(bytes.TrimLeft(digits, "0")), exp, hex)
+	if !ok {
+		return nil, false
+	}
+	if neg {
+		v.Neg(v)
+	}
+	return v, true
+}
+
+// longDoubleFrom rounds mant × 10^exp (or × 2^exp when binary) to the
+// nearest long double, ties to even; ndigits is mant's number of significant
+// digits. ok is false when strtold would report a range error: overflow, or
+// a nonzero value that rounds to zero.
+func longDoubleFrom(mant *big.Int, ndigits int, exp int64, binary bool) (*big.Float, bool) {
+	if mant.Sign() == 0 {
+		return new(big.Float).SetPrec(ldMantBits), true
+	}
+	// Cheap range checks first, so that absurd exponents cost nothing:
+	// the value lies in [B^(top-1), B^top).
+	num, den := new(big.Int).Set(mant), big.NewInt(1)
+	if binary {
+		top := int64(mant.BitLen()) + exp
+		if top > ldMaxExp {
+			return nil, false
+		}
+		if top < ldDenormExp-8 {
+			return nil, false
+		}
+		if exp >= 0 {
+			num.Lsh(num, uint(exp))
+		} else {
+			den.Lsh(den, uint(-exp))
+		}
+	} else {
+		top := int64(ndigits) + exp
+		if top-1 > 4933 { // 10^4933 > LDBL_MAX ≈ 1.19e4932
+			return nil, false
+		}
+		if top < -4960 { // below half the smallest subnormal (3.6e-4951)
+			return nil, false
+		}
+		pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(abs64(exp)), nil)
+		if exp >= 0 {
+			num.Mul(num, pow)
+		} else {
+			den = pow
+		}
+	}
+	// Subnormal range (x < 2^-16382): round to a multiple of 2^-16445.
+	if new(big.Int).Lsh(num, uint(1-ldMinExp)).Cmp(den) < 0 {
+		q, r := new(big.Int).QuoRem(new(big.Int).Lsh(num, uint(-ldDenormExp)), den, new(big.Int))
+		switch r.Lsh(r, 1).Cmp(den) {
+		case 1:
+			q.Add(q, big.NewInt(1))
+		case 0:
+			if q.Bit(0) == 1 {
+				q.Add(q, big.NewInt(1))
+			}
+		}
+		if q.Sign() == 0 {
+			return nil, false // underflow to zero: ERANGE
+		}
+		v := new(big.Float).SetInt(q)
+		v.SetMantExp(v, ldDenormExp)
+		return v.SetPrec(ldMantBits), true
+	}
+	v := new(big.Float).SetPrec(ldMantBits).Quo(new(big.Float).SetInt(num), new(big.Float).SetInt(den))
+	if v.MantExp(nil) > ldMaxExp {
+		return nil, false // rounds up to infinity: ERANGE
+	}
+	return v, true
+}
+
+// formatLongDouble formats v as Redis's ld2string in LD_STR_HUMAN mode:
+// "%.17Lf", trailing zeros and a trailing point removed, "-0" made "0".
+func formatLongDouble(v *big.Float) string {
+	if v.MantExp(nil) < -57 {
+		// |v| < 2^-58 < 0.5e-17 prints as ±0.00000000000000000: skip the
+		// exact decimal expansion, thousands of digits for a subnormal.
+		return "0"
+	}
+	s := v.Text('f', 17)
+	if strings.IndexByte(s, '.') >= 0 {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+func isCSpace(ch byte) bool {
+	return ch == ' ' || ('\t' <= ch && ch <= '\r')
+}
+
+func isDigitIn(ch byte, base int) bool {
+	switch {
+	case '0' <= ch && ch <= '9':
+		return true
+	case base == 16:
+		ch |= 0x20
+		return 'a' <= ch && ch <= 'f'
+	}
+	return false
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// APPEND key value
+func cmdAppend(c *Ctx, args [][]byte) {
+	it, found := c.lookup(args[1])
+	if !found {
+		c.db.set(item{key: string(args[1]), val: stringValue(bytes.Clone(args[2]))})
+		c.Int(int64(len(args[2])))
+		return
+	}
+	old, isString := it.val.(stringValue)
+	if !isString {
+		c.Error(ErrWrongType)
+		return
+	}
+	if int64(len(old))+int64(len(args[2])) > maxStringSize {
+		c.Error(ErrStringTooBig)
+		return
+	}
+	if len(args[2]) > 0 {
+		// A new slice: the old one may be shared with a snapshot.
+		val := make([]byte, 0, len(old)+len(args[2]))
+		val = append(append(val, old...), args[2]...)
+		it.val = stringValue(val)
+		c.db.set(it)
+		old = val
+	}
+	c.Int(int64(len(old)))
+}
+
+// STRLEN key
+func cmdStrlen(c *Ctx, args [][]byte) {
+	val, _, ok := c.lookupString(args[1])
+	if ok {
+		c.Int(int64(len(val)))
+	}
+}
+
+// GETRANGE key start end (and SUBSTR key start end)
+func cmdGetRange(c *Ctx, args [][]byte) {
+	start, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	end, ok := c.intArg(args[3])
+	if !ok {
+		return
+	}
+	val, _, ok := c.lookupString(args[1])
+	if !ok {
+		return
+	}
+	n := int64(len(val))
+	if start < 0 && end < 0 && start > end {
+		c.Bulk(nil)
+		return
+	}
+	if start < 0 {
+		start += n
+	}
+	if end < 0 {
+		end += n
+	}
+	start, end = max(start, 0), max(end, 0)
+	if end >= n {
+		end = n - 1
+	}
+	if start > end || n == 0 {
+		c.Bulk(nil)
+		return
+	}
+	c.Bulk(val[start : end+1])
+}
+
+// SETRANGE key offset value
+func cmdSetRange(c *Ctx, args [][]byte) {
+	offset, ok := c.intArg(args[2])
+	if !ok {
+		return
+	}
+	if offset < 0 {
+		c.Error(ErrOffsetRange)
+		return
+	}
+	patch := args[3]
+	it, found := c.lookup(args[1])
+	var old stringValue
+	if found {
+		var isString bool
+		if old, isString = it.val.(stringValue); !isString {
+			c.Error(ErrWrongType)
+			return
+		}
+	} else {
+		it = item{key: string(args[1])}
+	}
+	if len(patch) == 0 {
+		// Nothing to write: report the current length, create nothing.
+		c.Int(int64(len(old)))
+		return
+	}
+	if offset > maxStringSize-int64(len(patch)) {
+		c.Error(ErrStringTooBig)
+		return
+	}
+	val := make([]byte, max(int64(len(old)), offset+int64(len(patch))))
+	copy(val, old)
+	copy(val[offset:], patch)
+	it.val = stringValue(val)
+	c.db.set(it)
+	c.Int(int64(len(val)))
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]
+func cmdLCS(c *Ctx, args [][]byte) {
+	var a, b stringValue
+	for i, dst := range []*stringValue{&a, &b} {
+		it, found := c.lookup(args[1+i])
+		if !found {
+			continue
+		}
+		s, isString := it.val.(stringValue)
+		if !isString {
+			c.Error(errLCSWrongType)
+			return
+		}
+		*dst = s
+	}
+	var getLen, getIdx, withMatchLen bool
+	var minMatchLen int64
+	for j := 3; j < len(args); j++ {
+		switch opt := args[j]; {
+		case equalFold(opt, "idx"):
+			getIdx = true
+		case equalFold(opt, "len"):
+			getLen = true
+		case equalFold(opt, "withmatchlen"):
+			withMatchLen = true
+		case equalFold(opt, "minmatchlen") && j+1 < len(args):
+			n, ok := c.intArg(args[j+1])
+			if !ok {
+				return
+			}
+			minMatchLen = max(n, 0)
+			j++
+		default:
+			c.Error(ErrSyntax)
+			return
+		}
+	}
+	if getIdx && getLen {
+		c.Error(errLCSLenAndIdx)
+		return
+	}
+	alen, blen := len(a), len(b)
+	if uint64(alen+1)*uint64(blen+1)*4 > maxStringSize {
+		c.Error(errLCSTooBig)
+		return
+	}
+	// lcs[j+(blen+1)*i] is the LCS length of a[:i] and b[:j].
+	w := blen + 1
+	lcs := make([]uint32, (alen+1)*w)
+	for i := 1; i <= alen; i++ {
+		for j := 1; j <= blen; j++ {
+			if a[i-1] == b[j-1] {
+				lcs[j+w*i] = lcs[j-1+w*(i-1)] + 1
+			} else {
+				lcs[j+w*i] = max(lcs[j+w*(i-1)], lcs[j-1+w*i])
+			}
+		}
+	}
+	total := lcs[blen+w*alen]
+	if getLen {
+		c.Int(int64(total))
+		return
+	}
+	// Walk back from the end, building the LCS and its matching ranges
+	// exactly as Redis does (ranges are emitted last to first).
+	type match struct{ aStart, aEnd, bStart, bEnd int }
+	result := make([]byte, total)
+	var matches []match
+	idx := int(total)
+	arStart, arEnd, brStart, brEnd := alen, 0, 0, 0 // arStart == alen: no range open
+	i, j := alen, blen
+	for i > 0 && j > 0 {
+		emit := false
+		if a[i-1] == b[j-1] {
+			result[idx-1] = a[i-1]
+			if arStart == alen {
+				arStart, arEnd = i-1, i-1
+				brStart, brEnd = j-1, j-1
+			} else if arStart == i && brStart == j {
+				arStart--
+				brStart--
+			} else {
+				emit = true
+			}
+			if arStart == 0 || brStart == 0 {
+				emit = true
+			}
+			idx--
+			i--
+			j--
+		} else {
+			if lcs[j+w*(i-1)] > lcs[j-1+w*i] {
+				i--
+			} else {
+				j--
+			}
+			if arStart != alen {
+				emit = true
+			}
+		}
+		if emit {
+			if minMatchLen == 0 || int64(arEnd-arStart+1) >= minMatchLen {
+				matches = append(matches, match{arStart, arEnd, brStart, brEnd})
+			}
+			arStart = alen
+		}
+	}
+	if !getIdx {
+		c.Bulk(result)
+		return
+	}
+	c.Array(4)
+	c.BulkString("matches")
+	c.Array(len(matches))
+	for _, m := range matches {
+		if withMatchLen {
+			c.Array(3)
+		} else {
+			c.Array(2)
+		}
+		c.Array(2)
+		c.Int(int64(m.aStart))
+		c.Int(int64(m.aEnd))
+		c.Array(2)
+		c.Int(int64(m.bStart))
+		c.Int(int64(m.bEnd))
+		if withMatchLen {
+			c.Int(int64(m.aEnd - m.aStart + 1))
+		}
+	}
+	c.BulkString("len")
+	c.Int(int64(total))
+}
+
+// setOptions are the parsed flags of SET (and of SETEX/PSETEX/GETSET, which
+// are SET with fixed options).
 type setOptions struct {
 	nx, xx, get, keepTTL bool
 	expireAt             int64 // absolute ms; 0 = none
@@ -44,47 +752,98 @@ const (
 	expireUnitMillis  = 1
 )
 
+// Option flags shared by SET and GETEX.
+const (
+	optNX = 1 << iota
+	optXX
+	optGet
+	optKeepTTL
+	optPersist
+	optEX
+	optPX
+	optEXAT
+	optPXAT
+
+	optExpire = optEX | optPX | optEXAT | optPXAT
+)
+
 // parseSetOptions parses SET's optional arguments. name is the command
 // name used in the invalid-expire error.
 func (c *Ctx) parseSetOptions(opts [][]byte, name string) (setOptions, bool) {
 	var o setOptions
-	var expireSet bool
-	for i := 0; i < len(opts); i++ {
-		arg := opts[i]
-		hasNext := i+1 < len(opts)
-		switch {
-		case equalFold(arg, "nx") && !o.xx:
-			o.nx = true
-		case equalFold(arg, "xx") && !o.nx:
-			o.xx = true
-		case equalFold(arg, "get"):
-			o.get = true
-		case equalFold(arg, "keepttl") && !expireSet:
-			o.keepTTL = true
-		case !o.keepTTL && !expireSet && hasNext && (equalFold(arg, "ex") || equalFold(arg, "px") || equalFold(arg, "exat") || equalFold(arg, "pxat")):
-			i++
-			n, ok := c.intArg(opts[i])
-			if !ok {
-				return o, false
-			}
-			unit := int64(expireUnitMillis)
-			if equalFold(arg, "ex") || equalFold(arg, "exat") {
-				unit = expireUnitSeconds
-			}
-			relative := equalFold(arg, "ex") || equalFold(arg, "px")
-			at, ok := c.absoluteDeadline(n, unit, relative)
-			if !ok {
-				c.Error(ErrInvalidExpire(name))
-				return o, false
-			}
-			o.expireAt = at
-			expireSet = true
-		default:
-			c.Error(ErrSyntax)
+	flags, expire, ok := c.parseStringFlags(opts, true)
+	if !ok {
+		return o, false
+	}
+	o.nx, o.xx = flags&optNX != 0, flags&optXX != 0
+	o.get, o.keepTTL = flags&optGet != 0, flags&optKeepTTL != 0
+	if expire != nil {
+		if o.expireAt, ok = c.expireDeadline(flags, expire, name); !ok {
 			return o, false
 		}
 	}
 	return o, true
+}
+
+// parseStringFlags parses the options of SET (set) or GETEX (!set) as
+// Redis's parseExtendedStringArgumentsOrReply does: an option may repeat
+// (the last expire value wins) but not meet a conflicting one. It returns
+// the expire argument unparsed: Redis checks it only after the syntax, and
+// GETEX only after finding the key.
+func (c *Ctx) parseStringFlags(opts [][]byte, set bool) (flags int, expire []byte, ok bool) {
+	for i := 0; i < len(opts); i++ {
+		arg := opts[i]
+		var exp int
+		switch {
+		case equalFold(arg, "ex"):
+			exp = optEX
+		case equalFold(arg, "px"):
+			exp = optPX
+		case equalFold(arg, "exat"):
+			exp = optEXAT
+		case equalFold(arg, "pxat"):
+			exp = optPXAT
+		}
+		switch {
+		case set && equalFold(arg, "nx") && flags&optXX == 0:
+			flags |= optNX
+		case set && equalFold(arg, "xx") && flags&optNX == 0:
+			flags |= optXX
+		case set && equalFold(arg, "get"):
+			flags |= optGet
+		case set && equalFold(arg, "keepttl") && flags&optExpire == 0:
+			flags |= optKeepTTL
+		case !set && equalFold(arg, "persist") && flags&optExpire == 0:
+			flags |= optPersist
+		case exp != 0 && flags&(optKeepTTL|optPersist|optExpire&^exp) == 0 && i+1 < len(opts):
+			flags |= exp
+			i++
+			expire = opts[i]
+		default:
+			c.Error(ErrSyntax)
+			return 0, nil, false
+		}
+	}
+	return flags, expire, true
+}
+
+// expireDeadline turns the expire argument of SET or GETEX into an absolute
+// deadline in ms, replying the error if it is not a valid expire time.
+func (c *Ctx) expireDeadline(flags int, expire []byte, name string) (int64, bool) {
+	n, ok := c.intArg(expire)
+	if !ok {
+		return 0, false
+	}
+	unit := int64(expireUnitMillis)
+	if flags&(optEX|optEXAT) != 0 {
+		unit = expireUnitSeconds
+	}
+	at, ok := c.absoluteDeadline(n, unit, flags&(optEX|optPX) != 0)
+	if !ok {
+		c.Error(ErrInvalidExpire(name))
+		return 0, false
+	}
+	return at, true
 }
 
 // absoluteDeadline turns an expire argument into an absolute deadline in ms.
