@@ -87,7 +87,10 @@ func (c *Ctx) lookupString(key []byte) (val []byte, found, ok bool) {
 	return s, true, true
 }
 
-// parseInt parses a Redis integer argument (strict decimal int64).
+// ParseInt parses an integer argument the way Redis does (string2ll):
+// canonical decimal int64 only, no sign '+', no leading zeros or spaces.
+func ParseInt(b []byte) (int64, bool) { return parseInt(b) }
+
 func parseInt(b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) > 20 {
 		return 0, false

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -34,10 +35,12 @@ func cmdOK(_ *Server, c *call) { c.conn.WriteString("OK") }
 
 // SELECT index
 func cmdSelect(_ *Server, c *call) {
-	n, err := strconv.ParseInt(string(c.args[1]), 10, 64)
+	n, ok := fsm.ParseInt(c.args[1])
 	switch {
-	case err != nil:
+	case !ok:
 		c.conn.WriteError(fsm.ErrNotInteger)
+	case n < math.MinInt32 || n > math.MaxInt32:
+		c.conn.WriteError("ERR value is out of range, value must between -2147483648 and 2147483647")
 	case n < 0 || n >= fsm.NumDatabases:
 		c.conn.WriteError(fsm.ErrDBIndex)
 	default:

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"sort"
 	"strings"
 
@@ -108,7 +109,12 @@ func unknownCommand(args [][]byte) string {
 	return "ERR unknown command '" + truncate(args[0], 128) + "', with args beginning with: " + quoted.String()
 }
 
+// truncate cuts b at n bytes and, as Redis's %s formatting of C strings
+// does, at the first NUL byte.
 func truncate(b []byte, n int) string {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		b = b[:i]
+	}
 	if len(b) > n {
 		b = b[:n]
 	}

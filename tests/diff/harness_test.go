@@ -1,0 +1,460 @@
+package diff
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// gen produces one command, name first, from the random source and the key
+// space. A generator must not depend on anything but r and keys (never on
+// replies): the sequence of a seed is then the same on every run.
+type gen func(r *rand.Rand, keys []string) []string
+
+// comparer decides whether Redis's reply (want) and raftis's (got) to cmd
+// agree. It returns "" if they do, else a short reason. It may send further
+// read-only commands to both servers through p (to finish a SCAN, to check
+// that a RANDOMKEY reply exists). A comparer that does not recognise the
+// shape of the replies (e.g. an error) must fall back to exactCompare.
+type comparer func(p *pair, cmd []string, want, got []byte) string
+
+// cmdGen is one row of the generator table.
+type cmdGen struct {
+	name   string   // lowercase command name, as in DIFF_ONLY/DIFF_SKIP and reports
+	weight int      // relative frequency
+	gen    gen      // draws one command
+	cmp    comparer // nil: exactCompare
+	// timing: cmp only absorbs clock differences (TTL & co.). Known cases
+	// that use no relative expiry compare these replies exactly.
+	timing bool
+	family string // set by register
+}
+
+// registry is the generator table, filled by the init functions of the
+// gen_*_test.go files and sorted by (family, name), so that the sequence of
+// a seed does not depend on file order.
+var registry []cmdGen
+
+// register adds a family's generators to the table.
+func register(family string, gens ...cmdGen) {
+	for _, g := range gens {
+		if g.weight <= 0 {
+			panic("diff: generator " + g.name + " has no weight")
+		}
+		g.family = family
+		registry = append(registry, g)
+	}
+	slices.SortStableFunc(registry, func(a, b cmdGen) int {
+		return cmp.Or(strings.Compare(a.family, b.family), strings.Compare(a.name, b.name))
+	})
+}
+
+// comparerFor returns the comparer registered for a command name, or nil
+// (exact) for names without one. timing: also the comparers that only
+// absorb clock differences.
+func comparerFor(name string, timing bool) comparer {
+	name = strings.ToLower(name)
+	for _, g := range registry {
+		if g.name == name && g.cmp != nil && (timing || !g.timing) {
+			return g.cmp
+		}
+	}
+	return nil
+}
+
+// Key space and databases. Few keys so that commands interact; names with
+// glob characters, a colon and binary bytes to exercise KEYS/SCAN patterns.
+var keySpace = []string{"k0", "k1", "k2", "k3", "foo", "foo:bar", "a*b", "\x00bin\xff"}
+
+// numDBs is how many databases the sequences use (SELECT, MOVE, COPY DB,
+// SWAPDB pick among them; other indexes only appear as invalid arguments).
+const numDBs = 2
+
+// pair is one connection to each server.
+type pair struct {
+	redis, raftis *respConn
+}
+
+func (p *pair) Close() {
+	p.redis.Close()
+	p.raftis.Close()
+}
+
+// both sends args to Redis then to raftis and returns both replies.
+func (p *pair) both(args []string) (want, got []byte, err error) {
+	if want, err = p.redis.do(args...); err != nil {
+		return nil, nil, err
+	}
+	if got, err = p.raftis.do(args...); err != nil {
+		return want, nil, err
+	}
+	return want, got, nil
+}
+
+// reset empties both servers and selects DB 0 on both connections. It uses
+// FLUSHALL; a server that does not answer +OK to it (raftis without
+// FLUSHALL) is emptied key by key instead, for the key space in each DB the
+// sequences use. It returns a note when it had to fall back.
+func (p *pair) reset() (string, error) {
+	var note string
+	for _, rc := range []*respConn{p.redis, p.raftis} {
+		reply, err := rc.do("FLUSHALL")
+		if err != nil {
+			return note, err
+		}
+		if string(reply) != "+OK\r\n" {
+			note += fmt.Sprintf("%s replied %s to FLUSHALL: deleting the key space instead. ", rc.name, quoteReply(reply, 120))
+			for db := 0; db < numDBs; db++ {
+				if err := rc.expect("+OK\r\n", "SELECT", strconv.Itoa(db)); err != nil {
+					return note, err
+				}
+				if _, err := rc.do(append([]string{"DEL"}, keySpace...)...); err != nil {
+					return note, err
+				}
+				if err := rc.expect(":0\r\n", append([]string{"EXISTS"}, keySpace...)...); err != nil {
+					return note, fmt.Errorf("key space not empty after DEL: %w", err)
+				}
+			}
+		}
+		if err := rc.expect("+OK\r\n", "SELECT", "0"); err != nil {
+			return note, err
+		}
+	}
+	return note, nil
+}
+
+// expect sends args and requires the exact reply want.
+func (rc *respConn) expect(want string, args ...string) error {
+	reply, err := rc.do(args...)
+	if err != nil {
+		return err
+	}
+	if string(reply) != want {
+		return fmt.Errorf("%s: %s replied %s, want %s", rc.name, quoteCmd(args, 40), quoteReply(reply, 200), strconv.Quote(want))
+	}
+	return nil
+}
+
+// reconnect replaces both connections (after a mismatch in keep-going mode:
+// a bad reply may have left unread bytes behind).
+func (p *pair) reconnect() error {
+	redis, err := dialRESP("redis", p.redis.addr)
+	if err != nil {
+		return err
+	}
+	raftis, err := dialRESP("raftis", p.raftis.addr)
+	if err != nil {
+		redis.Close()
+		return err
+	}
+	p.Close()
+	p.redis, p.raftis = redis, raftis
+	return nil
+}
+
+func dialPair(t *testing.T, redisAddr, raftisAddr string) *pair {
+	t.Helper()
+	redis, err := dialRESP("redis", redisAddr)
+	if err != nil {
+		t.Fatalf("dial redis-server %s: %v", redisAddr, err)
+	}
+	raftis, err := dialRESP("raftis", raftisAddr)
+	if err != nil {
+		redis.Close()
+		t.Fatalf("dial raftis %s: %v", raftisAddr, err)
+	}
+	p := &pair{redis: redis, raftis: raftis}
+	t.Cleanup(p.Close)
+	return p
+}
+
+// compare applies c (or exactCompare).
+func compare(c comparer, p *pair, cmd []string, want, got []byte) string {
+	if c == nil {
+		return exactCompare(want, got)
+	}
+	return c(p, cmd, want, got)
+}
+
+// exactCompare is the default rule: the same bytes.
+func exactCompare(want, got []byte) string {
+	if bytes.Equal(want, got) {
+		return ""
+	}
+	return "replies differ"
+}
+
+// step is one command of a sequence and Redis's reply, for failure reports.
+type step struct {
+	index int
+	cmd   []string
+	want  []byte
+}
+
+// mismatch is one disagreement.
+type mismatch struct {
+	name       string // generator name ("" in known cases)
+	index      int
+	cmd        []string
+	want, got  []byte
+	why        string
+	history    []step
+	replayLine string
+}
+
+func (m *mismatch) String() string {
+	var b strings.Builder
+	if m.name != "" {
+		fmt.Fprintf(&b, "command #%d (%s): %s\n", m.index, m.name, quoteCmd(m.cmd, 0))
+	} else {
+		fmt.Fprintf(&b, "command #%d: %s\n", m.index, quoteCmd(m.cmd, 0))
+	}
+	fmt.Fprintf(&b, "    redis:  %s\n", quoteReply(m.want, 2000))
+	fmt.Fprintf(&b, "    raftis: %s\n", quoteReply(m.got, 2000))
+	if m.why != "replies differ" {
+		fmt.Fprintf(&b, "    (%s)\n", m.why)
+	}
+	if len(m.history) > 0 {
+		fmt.Fprintf(&b, "  preceding commands (-> Redis's reply):\n")
+		for _, s := range m.history {
+			fmt.Fprintf(&b, "    #%d %s -> %s\n", s.index, quoteCmd(s.cmd, 48), quoteReply(s.want, 80))
+		}
+	}
+	if m.replayLine != "" {
+		fmt.Fprintf(&b, "  replay: %s\n", m.replayLine)
+	}
+	return b.String()
+}
+
+// historyLen is how many preceding commands a report shows.
+const historyLen = 20
+
+// runConfig is one random run.
+type runConfig struct {
+	seed      uint64
+	n         int
+	budget    time.Duration // stop early after this long (0: never)
+	keepGoing bool
+	stats     bool
+	gens      []cmdGen
+	replay    func(n int) string // the command line that replays the first n commands
+}
+
+// runResult is what a run found.
+type runResult struct {
+	mismatches []*mismatch
+	sent       int // commands generated and sent
+	stats      map[string]*replyStats
+}
+
+// replyStats counts the kinds of Redis's replies to one generator's
+// commands (DIFF_STATS=1), to see whether a generator mostly produces
+// errors or nils.
+type replyStats struct{ total, errors, nils, ok int }
+
+// availabilityError reports whether a raftis reply is a cluster
+// availability error (no leader, commit timeout, shutdown) rather than an
+// answer to the command: on an overloaded machine elections happen, and
+// such a reply is no evidence about compatibility.
+func availabilityError(reply []byte) bool {
+	for _, p := range []string{"-UNCERTAIN ", "-CLUSTERDOWN ", "-NOTLEADER ", "-ERR server is shutting down"} {
+		if bytes.HasPrefix(reply, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// newRand is the random source of a seed.
+func newRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// picker chooses generators by weight.
+type picker struct {
+	gens  []cmdGen
+	total int
+}
+
+func newPicker(gens []cmdGen) *picker {
+	pk := &picker{gens: gens}
+	for _, g := range gens {
+		pk.total += g.weight
+	}
+	return pk
+}
+
+func (pk *picker) pick(r *rand.Rand) cmdGen {
+	n := r.IntN(pk.total)
+	for _, g := range pk.gens {
+		if n < g.weight {
+			return g
+		}
+		n -= g.weight
+	}
+	panic("unreachable")
+}
+
+// extraArgs are appended by the arity mutation. None is numeric, so a
+// mutation never turns "EX" into a small, soon-due expiry, and none is a key
+// a command could create outside the key space by accident.
+var extraArgs = []string{"extra", "x y", "\x00"}
+
+// nextCommand draws the next command: a generator, its arguments, then, now
+// and then, a wrong-arity mutation (drop the last argument, or add one) and
+// a random-case command name.
+func nextCommand(r *rand.Rand, pk *picker, keys []string) (cmdGen, []string) {
+	g := pk.pick(r)
+	cmd := g.gen(r, keys)
+	switch r.IntN(40) {
+	case 0:
+		if len(cmd) > 1 {
+			cmd = cmd[:len(cmd)-1]
+		}
+	case 1:
+		cmd = append(cmd, pickOne(r, extraArgs...))
+	}
+	if r.IntN(10) == 0 {
+		cmd[0] = randomCase(r, cmd[0])
+	}
+	return g, cmd
+}
+
+// runRandom sends up to cfg.n random commands to both servers through p,
+// which must be freshly reset. It returns at most one mismatch unless
+// keepGoing (then the first of each generator).
+func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
+	t.Helper()
+	r := newRand(cfg.seed)
+	pk := newPicker(cfg.gens)
+	res := runResult{stats: map[string]*replyStats{}}
+	var (
+		history []step
+		seen    = map[string]bool{}
+		start   = time.Now()
+	)
+	for i := 0; i < cfg.n; i++ {
+		if cfg.budget > 0 && time.Since(start) > cfg.budget {
+			t.Logf("time budget %v used up after %d of %d commands", cfg.budget, i, cfg.n)
+			break
+		}
+		g, cmd := nextCommand(r, pk, keySpace)
+		res.sent++
+		want, got, err := p.both(cmd)
+		if err != nil {
+			t.Fatalf("seed %d, command #%d %s: %v\n(replay: %s)", cfg.seed, i, quoteCmd(cmd, 64), err, cfg.replay(i+1))
+		}
+		if cfg.stats {
+			st := res.stats[g.name]
+			if st == nil {
+				st = &replyStats{}
+				res.stats[g.name] = st
+			}
+			st.total++
+			switch {
+			case want[0] == '-':
+				st.errors++
+			case string(want) == "$-1\r\n" || string(want) == "*-1\r\n":
+				st.nils++
+			default:
+				st.ok++
+			}
+		}
+		name := g.name
+		why := ""
+		if availabilityError(got) && !availabilityError(want) {
+			name, why = "(cluster availability)", "raftis could not run the command (overloaded machine? elections?): not a compatibility verdict"
+		} else {
+			why = compare(g.cmp, p, cmd, want, got)
+		}
+		if why != "" {
+			m := &mismatch{name: name, index: i, cmd: cmd, want: want, got: got, why: why,
+				history: slices.Clone(history), replayLine: cfg.replay(i + 1)}
+			if !cfg.keepGoing {
+				res.mismatches = []*mismatch{m}
+				return res
+			}
+			if !seen[name] {
+				seen[name] = true
+				res.mismatches = append(res.mismatches, m)
+			}
+			// The servers may now hold different data: start again from
+			// empty, on new connections.
+			if err := p.reconnect(); err != nil {
+				t.Fatalf("reconnect: %v", err)
+			}
+			if _, err := p.reset(); err != nil {
+				t.Fatalf("reset after mismatch: %v", err)
+			}
+			history = history[:0]
+			continue
+		}
+		history = append(history, step{index: i, cmd: cmd, want: want})
+		if len(history) > historyLen {
+			history = history[1:]
+		}
+	}
+	return res
+}
+
+// formatStats renders DIFF_STATS counts, one generator per line.
+func formatStats(stats map[string]*replyStats) string {
+	names := make([]string, 0, len(stats))
+	for name := range stats {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	b.WriteString("Redis replies per generator (total: errors / nil / other):\n")
+	for _, name := range names {
+		st := stats[name]
+		fmt.Fprintf(&b, "  %-12s %5d: %5d / %5d / %5d\n", name, st.total, st.errors, st.nils, st.ok)
+	}
+	return b.String()
+}
+
+// selectGens applies DIFF_ONLY and DIFF_SKIP (comma-separated names).
+func selectGens(t *testing.T) []cmdGen {
+	t.Helper()
+	only := nameSet(os.Getenv("DIFF_ONLY"))
+	skip := nameSet(os.Getenv("DIFF_SKIP"))
+	known := map[string]bool{}
+	var out []cmdGen
+	for _, g := range registry {
+		known[g.name] = true
+		if (len(only) == 0 || only[g.name]) && !skip[g.name] {
+			out = append(out, g)
+		}
+	}
+	for name := range only {
+		if !known[name] {
+			t.Fatalf("DIFF_ONLY: no generator named %q", name)
+		}
+	}
+	for name := range skip {
+		if !known[name] {
+			t.Fatalf("DIFF_SKIP: no generator named %q", name)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("DIFF_ONLY/DIFF_SKIP leave no generator")
+	}
+	return out
+}
+
+func nameSet(s string) map[string]bool {
+	set := map[string]bool{}
+	for _, name := range strings.Split(s, ",") {
+		if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+			set[name] = true
+		}
+	}
+	return set
+}
