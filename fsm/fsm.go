@@ -29,10 +29,22 @@ type FSM struct {
 }
 
 // Result is what Apply returns for an EntryCommands entry: the RESP replies
-// of its commands, concatenated in order.
+// of its commands, concatenated in order. Ends[i] is the offset in Replies
+// where command i's reply ends, so an entry that carries the commands of
+// several clients can be split back into their replies.
 type Result struct {
 	Replies []byte
 	Count   int
+	Ends    []int
+}
+
+// Reply returns the concatenated replies of commands [from, to).
+func (r *Result) Reply(from, to int) []byte {
+	start := 0
+	if from > 0 {
+		start = r.Ends[from-1]
+	}
+	return r.Replies[start:r.Ends[to-1]]
 }
 
 var _ raft.BatchingFSM = (*FSM)(nil)
@@ -89,11 +101,13 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 
 func (f *FSM) applyCommands(e *Entry) *Result {
 	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed}
-	for _, cmd := range e.Cmds {
+	ends := make([]int, len(e.Cmds))
+	for i, cmd := range e.Cmds {
 		c.selectDB(cmd.DB)
 		c.exec(cmd.Args)
+		ends[i] = len(c.out)
 	}
-	return &Result{Replies: c.out, Count: len(e.Cmds)}
+	return &Result{Replies: c.out, Count: len(e.Cmds), Ends: ends}
 }
 
 func (f *FSM) applyExpire(e *Entry) {
@@ -166,6 +180,13 @@ func (f *FSM) Nodes() map[string]string {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	return maps.Clone(f.nodes)
+}
+
+// NodeAddr is the client address member id announced; empty if none.
+func (f *FSM) NodeAddr(id string) string {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.nodes[id]
 }
 
 // Clock is the latest entry time applied, in ms.

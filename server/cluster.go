@@ -94,7 +94,7 @@ func (s *Server) onLeader(ctx context.Context, args ...interface{}) error {
 // announce records a member's client address in the replicated member
 // table, unless it is already there.
 func (s *Server) announce(id, redisAddr string) error {
-	if s.data.Nodes()[id] == redisAddr {
+	if s.data.NodeAddr(id) == redisAddr {
 		return nil
 	}
 	return s.applyNode("set", id, redisAddr)

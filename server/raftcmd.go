@@ -35,7 +35,7 @@ func cmdRaft(s *Server, c *call) {
 		}
 		c.conn.WriteArray(2)
 		c.conn.WriteBulkString(id)
-		c.conn.WriteBulkString(s.data.Nodes()[id])
+		c.conn.WriteBulkString(s.data.NodeAddr(id))
 	case "join":
 		replyErr(c, s.join(ctx, string(c.args[2]), string(c.args[3]), string(c.args[4])))
 	case "remove":

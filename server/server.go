@@ -18,12 +18,13 @@ import (
 
 // Server serves RESP and HTTP for one raftis node.
 type Server struct {
-	cfg   Config
-	node  *raftlog.Node
-	data  *fsm.FSM
-	table *table
-	fwd   *forwarder
-	start time.Time
+	cfg      Config
+	node     *raftlog.Node
+	data     *fsm.FSM
+	table    *table
+	fwd      *forwarder
+	proposer *proposer
+	start    time.Time
 
 	resp     *redcon.Server
 	respLn   net.Listener
@@ -49,6 +50,7 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
 	s.table = newTable()
 	s.fwd = newForwarder(cfg.ApplyTimeout)
+	s.proposer = newProposer(s)
 	return s
 }
 
@@ -79,6 +81,7 @@ func (s *Server) Start() error {
 			s.cfg.Logger.Error("HTTP server stopped", "err", err)
 		}
 	})
+	s.proposer.start()
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	return nil

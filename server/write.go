@@ -151,11 +151,10 @@ func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd) (replies []byte, 
 // applyAsLeader proposes cmds as one entry on this node, which believes it
 // is the leader. retry means it was not, and nothing was appended.
 func (s *Server) applyAsLeader(cmds []fsm.Cmd) (replies []byte, index uint64, errReply string, retry bool) {
-	res, err := s.propose(fsm.EntryCommands, cmds)
+	replies, index, err := s.proposer.submit(cmds)
 	switch {
 	case err == nil:
-		r := res.Response.(*fsm.Result)
-		return r.Replies, res.Index, "", false
+		return replies, index, "", false
 	case errors.Is(err, raftlog.ErrNotLeader):
 		return nil, 0, "", true
 	case errors.Is(err, raftlog.ErrShutdown):
@@ -195,7 +194,7 @@ func (s *Server) leaderRedisAddr() string {
 	if id == "" {
 		return ""
 	}
-	return s.data.Nodes()[id]
+	return s.data.NodeAddr(id)
 }
 
 // isReplyError reports whether err is an error reply from a peer whose

@@ -1,0 +1,143 @@
+package server
+
+import (
+	"errors"
+	"time"
+
+	"github.com/raftis/raftis/fsm"
+	"github.com/raftis/raftis/raftlog"
+)
+
+// The proposer is the leader's group commit. Every connection's writes (and
+// every follower's forwarded writes) go into one queue; a few workers each
+// take everything queued, propose it as ONE log entry, and hand each client
+// its slice of the replies. Under load, writes from many connections share
+// one entry, one BoltDB commit and one replication round on every node; an
+// idle cluster proposes a lone write at once.
+//
+// Workers run side by side so a new entry can be on its way while earlier
+// ones are being committed; Raft batches concurrent entries again.
+const proposerWorkers = 4
+
+type proposal struct {
+	cmds    []fsm.Cmd
+	done    chan struct{}
+	replies []byte
+	index   uint64
+	err     error
+}
+
+type proposer struct {
+	s     *Server
+	queue chan *proposal
+}
+
+func newProposer(s *Server) *proposer {
+	return &proposer{s: s, queue: make(chan *proposal, 4096)}
+}
+
+func (p *proposer) start() {
+	for range proposerWorkers {
+		p.s.goBackground(p.work)
+	}
+}
+
+// submit queues cmds and waits for their replies.
+func (p *proposer) submit(cmds []fsm.Cmd) ([]byte, uint64, error) {
+	pr := &proposal{cmds: cmds, done: make(chan struct{})}
+	timeout := time.NewTimer(p.s.cfg.ApplyTimeout)
+	defer timeout.Stop()
+	select {
+	case p.queue <- pr:
+	case <-timeout.C:
+		return nil, 0, raftlog.ErrNotLeader // never queued: nothing applied
+	case <-p.s.ctx.Done():
+		return nil, 0, raftlog.ErrShutdown
+	}
+	select {
+	case <-pr.done:
+	case <-p.s.ctx.Done():
+		// Workers finish the entry they hold; a proposal queued after the
+		// last one stopped gets no answer, and may or may not be applied.
+		select {
+		case <-pr.done:
+		case <-time.After(p.s.cfg.ApplyTimeout):
+			return nil, 0, raftlog.ErrUnknownOutcome
+		}
+	}
+	return pr.replies, pr.index, pr.err
+}
+
+func (p *proposer) work() {
+	for {
+		var first *proposal
+		select {
+		case first = <-p.queue:
+		case <-p.s.ctx.Done():
+			p.drain()
+			return
+		}
+		batch := p.gather(first)
+		p.commit(batch)
+	}
+}
+
+// gather takes first and whatever else is queued, up to the entry limits.
+func (p *proposer) gather(first *proposal) []*proposal {
+	batch := []*proposal{first}
+	n := len(first.cmds)
+	for n < maxBatchCmds {
+		select {
+		case pr := <-p.queue:
+			batch = append(batch, pr)
+			n += len(pr.cmds)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// commit proposes the batch as one entry and completes every proposal.
+func (p *proposer) commit(batch []*proposal) {
+	cmds := batch[0].cmds
+	if len(batch) > 1 {
+		cmds = nil
+		for _, pr := range batch {
+			cmds = append(cmds, pr.cmds...)
+		}
+	}
+	var res *fsm.Result
+	applied, err := p.s.propose(fsm.EntryCommands, cmds)
+	if err == nil {
+		if r, ok := applied.Response.(*fsm.Result); ok && r.Count == len(cmds) {
+			res = r
+		} else {
+			err = errors.New("unexpected apply result")
+		}
+	}
+	from := 0
+	for _, pr := range batch {
+		to := from + len(pr.cmds)
+		if err != nil {
+			pr.err = err
+		} else {
+			pr.replies, pr.index = res.Reply(from, to), applied.Index
+		}
+		from = to
+		close(pr.done)
+	}
+}
+
+// drain fails what is still queued at shutdown.
+func (p *proposer) drain() {
+	for {
+		select {
+		case pr := <-p.queue:
+			pr.err = raftlog.ErrShutdown
+			close(pr.done)
+		default:
+			return
+		}
+	}
+}
