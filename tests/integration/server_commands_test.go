@@ -1,0 +1,165 @@
+package integration
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/redcon"
+
+	tc "github.com/raftis/raftis/internal/testcluster"
+)
+
+// respConn sends commands and returns raw replies, for byte-exact checks.
+type respConn struct {
+	t    *testing.T
+	conn net.Conn
+	br   *bufio.Reader
+	buf  []byte
+}
+
+func dialRESP(t *testing.T, addr string) *respConn {
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return &respConn{t: t, conn: conn, br: bufio.NewReader(conn)}
+}
+
+// do sends args and returns the raw reply.
+func (c *respConn) do(args ...string) string {
+	c.t.Helper()
+	var req []byte
+	req = redcon.AppendArray(req, len(args))
+	for _, a := range args {
+		req = redcon.AppendBulkString(req, a)
+	}
+	_ = c.conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := c.conn.Write(req); err != nil {
+		c.t.Fatal(err)
+	}
+	return c.read()
+}
+
+func (c *respConn) read() string {
+	c.t.Helper()
+	for {
+		if n, resp := redcon.ReadNextRESP(c.buf); n > 0 {
+			c.buf = c.buf[n:]
+			return string(resp.Raw)
+		}
+		chunk := make([]byte, 4096)
+		n, err := c.br.Read(chunk)
+		if err != nil {
+			c.t.Fatalf("read reply: %v", err)
+		}
+		c.buf = append(c.buf, chunk[:n]...)
+	}
+}
+
+func TestConnectionAndServerCommands(t *testing.T) {
+	c := tc.Start(t, 1, tc.Options{})
+	nd := c.Leader()
+	r := dialRESP(t, nd.RedisAddr)
+	exact := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"PING"}, "+PONG\r\n"},
+		{[]string{"PING", "hi"}, "$2\r\nhi\r\n"},
+		{[]string{"PING", "a", "b"}, "-ERR wrong number of arguments for 'ping' command\r\n"},
+		{[]string{"ECHO", "x y"}, "$3\r\nx y\r\n"},
+		{[]string{"SELECT", "15"}, "+OK\r\n"},
+		{[]string{"SELECT", "16"}, "-ERR DB index is out of range\r\n"},
+		{[]string{"SELECT", "x"}, "-ERR value is not an integer or out of range\r\n"},
+		{[]string{"SELECT", "0"}, "+OK\r\n"},
+		{[]string{"HELLO", "3"}, "-NOPROTO unsupported protocol version\r\n"},
+		{[]string{"HELLO", "x"}, "-ERR Protocol version is not an integer or out of range\r\n"},
+		{[]string{"CLIENT", "SETNAME", "my-app"}, "+OK\r\n"},
+		{[]string{"CLIENT", "GETNAME"}, "$6\r\nmy-app\r\n"},
+		{[]string{"CLIENT", "SETNAME", "a b"}, "-ERR Client names cannot contain spaces, newlines or special characters.\r\n"},
+		{[]string{"CLIENT", "NOPE"}, "-ERR unknown subcommand 'NOPE'. Try CLIENT HELP.\r\n"},
+		{[]string{"CONFIG", "GET", "save"}, "*2\r\n$4\r\nsave\r\n$0\r\n\r\n"},
+		{[]string{"CONFIG", "GET", "databases"}, "*2\r\n$9\r\ndatabases\r\n$2\r\n16\r\n"},
+		{[]string{"CONFIG", "GET", "nosuchparam"}, "*0\r\n"},
+		{[]string{"CONFIG", "NOPE"}, "-ERR unknown subcommand 'NOPE'. Try CONFIG HELP.\r\n"},
+		{[]string{"COMMAND", "INFO", "nosuchcommand"}, "*1\r\n$-1\r\n"},
+		{[]string{"COMMAND", "GETKEYS", "SET", "k", "v"}, "*1\r\n$1\r\nk\r\n"},
+		{[]string{"RAFT", "NOPE"}, "-ERR unknown subcommand 'NOPE'. Try RAFT HELP.\r\n"},
+	}
+	for _, tt := range exact {
+		if got := r.do(tt.args...); got != tt.want {
+			t.Errorf("%q\n got %q\nwant %q", tt.args, got, tt.want)
+		}
+	}
+
+	hello := r.do("HELLO", "2")
+	for _, want := range []string{"*14\r\n", "$6\r\nserver\r\n$5\r\nredis\r\n", "$5\r\nproto\r\n:2\r\n", "$4\r\nrole\r\n$6\r\nmaster\r\n"} {
+		if !strings.Contains(hello, want) {
+			t.Errorf("HELLO 2 reply %q lacks %q", hello, want)
+		}
+	}
+	id := r.do("CLIENT", "ID")
+	if !strings.Contains(r.do("CLIENT", "INFO"), "id="+strings.Trim(id, ":\r\n")+" ") {
+		t.Errorf("CLIENT INFO does not show this connection's id %s", id)
+	}
+	count := r.do("COMMAND", "COUNT")
+	list := r.do("COMMAND", "LIST")
+	if !strings.HasPrefix(list, "*"+strings.Trim(count, ":\r\n")+"\r\n") {
+		t.Errorf("COMMAND LIST has not COMMAND COUNT (%q) entries: %.40q", count, list)
+	}
+	want := "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
+	if got := r.do("COMMAND", "INFO", "get"); !strings.HasPrefix(got, want) {
+		t.Errorf("COMMAND INFO get = %q, want prefix %q", got, want)
+	}
+	info := r.do("INFO")
+	for _, section := range []string{"# Server", "# Clients", "# Memory", "# Persistence", "# Stats", "# Replication", "# CPU", "# Keyspace", "# Raft", "role:master", "raft_state:leader"} {
+		if !strings.Contains(info, section) {
+			t.Errorf("INFO lacks %q", section)
+		}
+	}
+	if got := r.do("ROLE"); !strings.HasPrefix(got, "*3\r\n$6\r\nmaster\r\n:") {
+		t.Errorf("ROLE = %q, want a master reply", got)
+	}
+	if got := r.do("RAFT", "LEADER"); got != fmt.Sprintf("*2\r\n$2\r\nn1\r\n$%d\r\n%s\r\n", len(nd.RedisAddr), nd.RedisAddr) {
+		t.Errorf("RAFT LEADER = %q", got)
+	}
+	if got := r.do("QUIT"); got != "+OK\r\n" {
+		t.Errorf("QUIT = %q", got)
+	}
+}
+
+// A pipeline mixing writes, reads and SELECT gets its replies in order, and
+// each read sees the writes before it.
+func TestPipelineKeepsOrder(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	for _, nd := range []*tc.Node{c.Leader(), c.Followers()[0]} {
+		r := dialRESP(t, nd.RedisAddr)
+		var req []byte
+		k := "k-via-" + nd.ID
+		cmds := [][]string{
+			{"SET", k, "1"}, {"GET", k}, {"SET", k, "2"}, {"SELECT", "1"}, {"GET", k},
+			{"SET", k, "db1"}, {"SELECT", "0"}, {"GET", k}, {"NOPE"}, {"INCR", k},
+		}
+		for _, args := range cmds {
+			req = redcon.AppendArray(req, len(args))
+			for _, a := range args {
+				req = redcon.AppendBulkString(req, a)
+			}
+		}
+		if _, err := r.conn.Write(req); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"+OK\r\n", "$1\r\n1\r\n", "+OK\r\n", "+OK\r\n", "$-1\r\n", "+OK\r\n", "+OK\r\n", "$1\r\n2\r\n",
+			"-ERR unknown command 'NOPE', with args beginning with: \r\n", ":3\r\n"}
+		for i, w := range want {
+			if got := r.read(); got != w {
+				t.Errorf("%s: reply %d to %q = %q, want %q", nd.ID, i, cmds[i], got, w)
+			}
+		}
+	}
+}
