@@ -43,15 +43,15 @@ func TestExpireOptionErrorsLikeRedis(t *testing.T) {
 		{cmd("EXPIREAT", "k", "9223372036854775807"), errR("ERR invalid expire time in 'expireat' command")},
 		{cmd("EXPIREAT", "k", "9223372036854776"), errR("ERR invalid expire time in 'expireat' command")},
 		{cmd("TTL", "k"), intR(-1)},
-		{cmd("EXPIRE", "k"), errR("ERR wrong number of arguments for 'expire' command")},
-		{cmd("PEXPIRE", "k"), errR("ERR wrong number of arguments for 'pexpire' command")},
-		{cmd("EXPIREAT", "k"), errR("ERR wrong number of arguments for 'expireat' command")},
-		{cmd("PEXPIREAT", "k"), errR("ERR wrong number of arguments for 'pexpireat' command")},
-		{cmd("TTL"), errR("ERR wrong number of arguments for 'ttl' command")},
-		{cmd("PTTL", "k", "x"), errR("ERR wrong number of arguments for 'pttl' command")},
-		{cmd("EXPIRETIME"), errR("ERR wrong number of arguments for 'expiretime' command")},
-		{cmd("PEXPIRETIME", "k", "x"), errR("ERR wrong number of arguments for 'pexpiretime' command")},
-		{cmd("PERSIST"), errR("ERR wrong number of arguments for 'persist' command")},
+		{cmd("EXPIRE", "k"), arityR("expire")},
+		{cmd("PEXPIRE", "k"), arityR("pexpire")},
+		{cmd("EXPIREAT", "k"), arityR("expireat")},
+		{cmd("PEXPIREAT", "k"), arityR("pexpireat")},
+		{cmd("TTL"), arityR("ttl")},
+		{cmd("PTTL", "k", "x"), arityR("pttl")},
+		{cmd("EXPIRETIME"), arityR("expiretime")},
+		{cmd("PEXPIRETIME", "k", "x"), arityR("pexpiretime")},
+		{cmd("PERSIST"), arityR("persist")},
 	})
 }
 
@@ -80,7 +80,7 @@ func TestExpireConditionsLikeRedis(t *testing.T) {
 		{cmd("TTL", "k"), intR(100)},
 		{cmd("EXPIRE", "k", "200", "NX"), intR(0)},
 		{cmd("EXPIRE", "k", "50", "GT"), intR(0)},
-		{cmd("EXPIRE", "k", "100", "GT"), intR(0)},
+		{cmd("EXPIRE", "k", "99", "GT"), intR(0)}, // an equal deadline: see TestExpireTimeLikeRedis
 		{cmd("EXPIRE", "k", "200", "gt"), intR(1)},
 		{cmd("TTL", "k"), intR(200)},
 		{cmd("EXPIRE", "k", "300", "LT"), intR(0)},
@@ -151,6 +151,11 @@ func TestExpireTimeLikeRedis(t *testing.T) {
 		{cmd("PEXPIRETIME", "k"), intR(99999999999000)},
 		// EXPIRETIME rounds like TTL: (ms+500)/1000.
 		{cmd("PEXPIREAT", "k", "99999999999500"), intR(1)},
+		// An equal deadline is neither greater nor less (with relative
+		// times the real server's clock would move it).
+		{cmd("PEXPIREAT", "k", "99999999999500", "GT"), intR(0)},
+		{cmd("PEXPIREAT", "k", "99999999999500", "LT"), intR(0)},
+		{cmd("EXPIREAT", "k", "99999999999", "GT"), intR(0)},
 		{cmd("EXPIRETIME", "k"), intR(100000000000)},
 		{cmd("PEXPIRETIME", "k"), intR(99999999999500)},
 		{cmd("PEXPIREAT", "k", "99999999999499"), intR(1)},

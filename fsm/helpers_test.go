@@ -97,4 +97,73 @@ func errR(s string) string  { return "-" + s + "\r\n" }
 func arrR(items ...string) string {
 	return fmt.Sprintf("*%d\r\n", len(items)) + strings.Join(items, "")
 }
+func statusR(s string) string { return "+" + s + "\r\n" }
+func arityR(name string) string {
+	return errR("ERR wrong number of arguments for '" + name + "' command")
+}
+
+// bulkRs is items as bulk strings, for arrR.
+func bulkRs(items []string) []string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = bulkR(s)
+	}
+	return out
+}
+
+// scanR is a SCAN reply.
+func scanR(cursor string, keys ...string) string {
+	return arrR(bulkR(cursor), arrR(bulkRs(keys)...))
+}
+
 func cmd(args ...string) []string { return args }
+
+// arrayItems decodes a RESP array of bulk strings.
+func arrayItems(t *testing.T, resp string) []string {
+	t.Helper()
+	var out []string
+	n, rest, ok := respHeader(resp, '*')
+	if !ok {
+		t.Fatalf("not an array: %q", resp)
+	}
+	for range n {
+		var l int
+		l, rest, ok = respHeader(rest, '$')
+		if !ok || l < 0 || len(rest) < l+2 {
+			t.Fatalf("bad bulk in %q", resp)
+		}
+		out = append(out, rest[:l])
+		rest = rest[l+2:]
+	}
+	if rest != "" {
+		t.Fatalf("trailing bytes in %q", resp)
+	}
+	return out
+}
+
+// respHeader reads a "<kind><n>\r\n" header.
+func respHeader(s string, kind byte) (int, string, bool) {
+	if len(s) == 0 || s[0] != kind {
+		return 0, s, false
+	}
+	end := strings.Index(s, "\r\n")
+	if end < 0 {
+		return 0, s, false
+	}
+	n := 0
+	neg := false
+	for i, ch := range s[1:end] {
+		switch {
+		case i == 0 && ch == '-':
+			neg = true
+		case '0' <= ch && ch <= '9':
+			n = n*10 + int(ch-'0')
+		default:
+			return 0, s, false
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, s[end+2:], true
+}

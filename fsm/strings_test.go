@@ -1,82 +1,14 @@
 package fsm
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"math/big"
-	"net"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/raft"
-
-	"github.com/raftis/raftis/fsm/rdb"
 )
-
-// stringsOracle is a connection to a real redis-server, for differential tests.
-type stringsOracle struct {
-	t  *testing.T
-	c  net.Conn
-	br *bufio.Reader
-}
-
-// newStringsOracle connects to the redis-server at $RAFTIS_REDIS_ORACLE (e.g.
-// 127.0.0.1:6399; a scratch server, it is flushed) or skips the test.
-func newStringsOracle(t *testing.T) *stringsOracle {
-	addr := os.Getenv("RAFTIS_REDIS_ORACLE")
-	if addr == "" {
-		t.Skip("RAFTIS_REDIS_ORACLE not set")
-	}
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	o := &stringsOracle{t: t, c: c, br: bufio.NewReader(c)}
-	o.do("flushall")
-	return o
-}
-
-func (o *stringsOracle) do(args ...string) string {
-	o.t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&b, "$%d\r\n%s\r\n", len(a), a)
-	}
-	if _, err := io.WriteString(o.c, b.String()); err != nil {
-		o.t.Fatal(err)
-	}
-	var out strings.Builder
-	o.readReply(&out)
-	return out.String()
-}
-
-func (o *stringsOracle) readReply(out *strings.Builder) {
-	line, err := o.br.ReadString('\n')
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	out.WriteString(line)
-	n, _ := strconv.Atoi(strings.TrimRight(line[1:], "\r\n"))
-	switch line[0] {
-	case '$':
-		if n >= 0 {
-			buf := make([]byte, n+2)
-			if _, err := io.ReadFull(o.br, buf); err != nil {
-				o.t.Fatal(err)
-			}
-			out.Write(buf)
-		}
-	case '*':
-		for range max(n, 0) {
-			o.readReply(out)
-		}
-	}
-}
 
 // stringsRand is a deterministic generator for the tests (splitmix64).
 type stringsRand uint64
@@ -141,15 +73,12 @@ func (r *stringsRand) float() string {
 }
 
 // TestIncrByFloatAgainstRedis compares INCRBYFLOAT with a real Redis on
-// thousands of random operands (set RAFTIS_REDIS_ORACLE to run it).
+// thousands of random operands (RAFTIS_ORACLE_ROUNDS=20000 for a long run).
 func TestIncrByFloatAgainstRedis(t *testing.T) {
-	o := newStringsOracle(t)
+	n := oracleRounds(t, 3000)
+	o := newOracle(t)
 	tf := newTestFSM(t)
 	r := stringsRand(42)
-	n := 20000
-	if testing.Short() {
-		n = 2000
-	}
 	valid := 0
 	for range n {
 		a, b := r.float(), r.float()
@@ -274,15 +203,12 @@ func (r *stringsRand) randomStringCommand() []string {
 
 // TestStringCommandsAgainstRedis runs random sequences of string commands
 // on the FSM and on a real Redis and compares every reply byte for byte
-// (set RAFTIS_REDIS_ORACLE to run it).
+// (RAFTIS_ORACLE_ROUNDS=30000 for a long run).
 func TestStringCommandsAgainstRedis(t *testing.T) {
-	o := newStringsOracle(t)
+	n := oracleRounds(t, 5000)
+	o := newOracle(t)
 	tf := newTestFSM(t)
 	r := stringsRand(7)
-	n := 30000
-	if testing.Short() {
-		n = 3000
-	}
 	var history []string
 	kinds := map[byte]int{}
 	for range n {
@@ -300,50 +226,6 @@ func TestStringCommandsAgainstRedis(t *testing.T) {
 		kinds['+'], kinds['-'], kinds[':'], kinds['$'], kinds['*'])
 }
 
-// stringsListStub stands in for a non-string value in WRONGTYPE tests.
-type stringsListStub struct{}
-
-func (stringsListStub) Type() string                              { return "list" }
-func (stringsListStub) clone() Value                              { return stringsListStub{} }
-func (stringsListStub) writeRDB(*rdb.Writer, []byte, int64) error { return nil }
-
-// stringsLPush is a case that makes key hold a non-string: a real LPUSH on the
-// oracle, a stringsListStub on the FSM.
-func stringsLPush(key string) replyCase { return replyCase{cmd("lpush", key, "x"), intR(1)} }
-
-// checkStrings runs cases on a fresh FSM and, when RAFTIS_REDIS_ORACLE is
-// set, on a real Redis too, so every expected reply below is checked
-// against redis-server 7.0. On the oracle a positive PTTL may be up to a
-// second below the expected value (its clock runs).
-func checkStrings(t *testing.T, cases []replyCase) {
-	t.Helper()
-	tf := newTestFSM(t)
-	for _, c := range cases {
-		if c.cmd[0] == "lpush" {
-			tf.f.dbs[tf.db].set(item{key: c.cmd[1], val: stringsListStub{}})
-			continue
-		}
-		tf.check([]replyCase{c})
-	}
-	if os.Getenv("RAFTIS_REDIS_ORACLE") == "" {
-		return
-	}
-	o := newStringsOracle(t)
-	for _, c := range cases {
-		got := o.do(c.cmd...)
-		if c.cmd[0] == "pttl" && strings.HasPrefix(c.want, ":") && !strings.HasPrefix(c.want, ":-") {
-			want, _ := strconv.ParseInt(strings.TrimSpace(c.want[1:]), 10, 64)
-			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(got, ":")), 10, 64)
-			if err == nil && n <= want && n > want-1000 {
-				continue
-			}
-		}
-		if got != c.want {
-			t.Errorf("redis: %s\n got: %q\nwant: %q", strings.Join(c.cmd, " "), got, c.want)
-		}
-	}
-}
-
 const (
 	strWrongType = "WRONGTYPE Operation against a key holding the wrong kind of value"
 	strNotInt    = "ERR value is not an integer or out of range"
@@ -351,10 +233,6 @@ const (
 	strSyntaxErr = "ERR syntax error"
 	strEmptyR    = "$0\r\n\r\n"
 )
-
-func strArityR(name string) string {
-	return errR("ERR wrong number of arguments for '" + name + "' command")
-}
 
 func TestStringSpecs(t *testing.T) {
 	// From COMMAND INFO on redis-server 7.0.15.
@@ -411,8 +289,8 @@ func TestStringSpecs(t *testing.T) {
 }
 
 func TestSet(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "k", "v"), okR()},
 		{cmd("get", "k"), bulkR("v")},
 		{cmd("get", "missing"), nullR()},
@@ -498,24 +376,24 @@ func TestSet(t *testing.T) {
 		{cmd("get", "e"), strEmptyR},
 		{cmd("exists", "e"), intR(1)},
 		// Arity.
-		{cmd("set"), strArityR("set")},
-		{cmd("set", "k"), strArityR("set")},
-		{cmd("get"), strArityR("get")},
-		{cmd("get", "a", "b"), strArityR("get")},
+		{cmd("set"), arityR("set")},
+		{cmd("set", "k"), arityR("set")},
+		{cmd("get"), arityR("get")},
+		{cmd("get", "a", "b"), arityR("get")},
 	})
 }
 
 func TestSetNXSetEXGetSetGetDel(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "k", "v"), okR()},
 		{cmd("setnx", "k", "x"), intR(0)},
 		{cmd("get", "k"), bulkR("v")},
 		{cmd("setnx", "n", "x"), intR(1)},
 		{cmd("get", "n"), bulkR("x")},
 		{cmd("setnx", "l", "x"), intR(0)},
-		{cmd("setnx"), strArityR("setnx")},
-		{cmd("setnx", "a", "b", "c"), strArityR("setnx")},
+		{cmd("setnx"), arityR("setnx")},
+		{cmd("setnx", "a", "b", "c"), arityR("setnx")},
 
 		{cmd("setex", "k", "0", "v"), errR("ERR invalid expire time in 'setex' command")},
 		{cmd("setex", "k", "-1", "v"), errR("ERR invalid expire time in 'setex' command")},
@@ -527,8 +405,8 @@ func TestSetNXSetEXGetSetGetDel(t *testing.T) {
 		{cmd("get", "k"), bulkR("v1")},
 		{cmd("setex", "l", "10", "v"), okR()}, // replaces any type
 		{cmd("get", "l"), bulkR("v")},
-		{cmd("setex", "k", "10"), strArityR("setex")},
-		{cmd("setex", "k", "10", "v", "x"), strArityR("setex")},
+		{cmd("setex", "k", "10"), arityR("setex")},
+		{cmd("setex", "k", "10", "v", "x"), arityR("setex")},
 
 		{cmd("psetex", "k", "0", "v"), errR("ERR invalid expire time in 'psetex' command")},
 		{cmd("psetex", "k", "-5", "v"), errR("ERR invalid expire time in 'psetex' command")},
@@ -537,9 +415,9 @@ func TestSetNXSetEXGetSetGetDel(t *testing.T) {
 		{cmd("psetex", "k", "100000", "v2"), okR()},
 		{cmd("pttl", "k"), intR(100000)},
 		{cmd("get", "k"), bulkR("v2")},
-		{cmd("psetex", "k", "1"), strArityR("psetex")},
+		{cmd("psetex", "k", "1"), arityR("psetex")},
 
-		stringsLPush("l2"),
+		lpushCase("l2"),
 		{cmd("getset", "g", "v"), nullR()},
 		{cmd("getset", "g", "w"), bulkR("v")},
 		{cmd("get", "g"), bulkR("w")},
@@ -547,22 +425,22 @@ func TestSetNXSetEXGetSetGetDel(t *testing.T) {
 		{cmd("getset", "t", "b"), bulkR("a")},
 		{cmd("pttl", "t"), intR(-1)}, // GETSET drops the TTL
 		{cmd("getset", "l2", "v"), errR(strWrongType)},
-		{cmd("getset", "g"), strArityR("getset")},
+		{cmd("getset", "g"), arityR("getset")},
 
 		{cmd("getdel", "l2"), errR(strWrongType)},
 		{cmd("exists", "l2"), intR(1)},
 		{cmd("getdel", "g"), bulkR("w")},
 		{cmd("getdel", "g"), nullR()},
 		{cmd("exists", "g"), intR(0)},
-		{cmd("getdel"), strArityR("getdel")},
-		{cmd("getdel", "a", "b"), strArityR("getdel")},
+		{cmd("getdel"), arityR("getdel")},
+		{cmd("getdel", "a", "b"), arityR("getdel")},
 	})
 }
 
 func TestGetEX(t *testing.T) {
 	invalid := errR("ERR invalid expire time in 'getex' command")
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("getex", "k"), nullR()},
 		{cmd("set", "k", "v"), okR()},
 		{cmd("getex", "k"), bulkR("v")},
@@ -609,21 +487,21 @@ func TestGetEX(t *testing.T) {
 		{cmd("set", "k", "v"), okR()},
 		{cmd("getex", "k", "PXAT", "1"), bulkR("v")},
 		{cmd("exists", "k"), intR(0)},
-		{cmd("getex"), strArityR("getex")},
+		{cmd("getex"), arityR("getex")},
 	})
 }
 
 func TestMGetMSet(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "a", "1"), okR()},
 		{cmd("mget", "a", "b", "l", "a"), arrR(bulkR("1"), nullR(), nullR(), bulkR("1"))},
 		{cmd("mget", "nope"), arrR(nullR())},
-		{cmd("mget"), strArityR("mget")},
+		{cmd("mget"), arityR("mget")},
 
-		{cmd("mset"), strArityR("mset")},
-		{cmd("mset", "a"), strArityR("mset")},
-		{cmd("mset", "a", "1", "b"), strArityR("mset")},
+		{cmd("mset"), arityR("mset")},
+		{cmd("mset", "a"), arityR("mset")},
+		{cmd("mset", "a", "1", "b"), arityR("mset")},
 		{cmd("get", "b"), nullR()}, // nothing set
 		{cmd("mset", "a", "1", "b", "2"), okR()},
 		{cmd("mget", "a", "b"), arrR(bulkR("1"), bulkR("2"))},
@@ -635,10 +513,10 @@ func TestMGetMSet(t *testing.T) {
 		{cmd("mset", "l", "s"), okR()},
 		{cmd("get", "l"), bulkR("s")},
 
-		stringsLPush("l2"),
-		{cmd("msetnx"), strArityR("msetnx")},
-		{cmd("msetnx", "x"), strArityR("msetnx")},
-		{cmd("msetnx", "x", "1", "y"), strArityR("msetnx")},
+		lpushCase("l2"),
+		{cmd("msetnx"), arityR("msetnx")},
+		{cmd("msetnx", "x"), arityR("msetnx")},
+		{cmd("msetnx", "x", "1", "y"), arityR("msetnx")},
 		{cmd("msetnx", "x", "1", "a", "2"), intR(0)},
 		{cmd("exists", "x"), intR(0)},
 		{cmd("get", "a"), bulkR("y")},
@@ -653,8 +531,8 @@ func TestMGetMSet(t *testing.T) {
 
 func TestIncrDecr(t *testing.T) {
 	overflow := errR("ERR increment or decrement would overflow")
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("incr", "n"), intR(1)},
 		{cmd("incr", "n"), intR(2)},
 		{cmd("get", "n"), bulkR("2")},
@@ -718,12 +596,12 @@ func TestIncrDecr(t *testing.T) {
 		{cmd("set", "s", "-9223372036854775808"), okR()},
 		{cmd("incr", "s"), intR(-9223372036854775807)},
 		// Arity.
-		{cmd("incr"), strArityR("incr")},
-		{cmd("incr", "a", "b"), strArityR("incr")},
-		{cmd("decr"), strArityR("decr")},
-		{cmd("incrby", "a"), strArityR("incrby")},
-		{cmd("decrby", "a"), strArityR("decrby")},
-		{cmd("decrby", "a", "1", "2"), strArityR("decrby")},
+		{cmd("incr"), arityR("incr")},
+		{cmd("incr", "a", "b"), arityR("incr")},
+		{cmd("decr"), arityR("decr")},
+		{cmd("incrby", "a"), arityR("incrby")},
+		{cmd("decrby", "a"), arityR("decrby")},
+		{cmd("decrby", "a", "1", "2"), arityR("decrby")},
 	})
 }
 
@@ -736,8 +614,8 @@ func strLDBLMax() string {
 
 func TestIncrByFloat(t *testing.T) {
 	nanInf := errR("ERR increment would produce NaN or Infinity")
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "k", "0.1"), okR()},
 		{cmd("incrbyfloat", "k", "0.2"), bulkR("0.3")},
 		{cmd("get", "k"), bulkR("0.3")},
@@ -894,15 +772,15 @@ func TestIncrByFloat(t *testing.T) {
 		{cmd("incrbyfloat", "s", "1"), bulkR("17")},
 		{cmd("incrbyfloat", "l", "abc"), errR(strWrongType)},
 		{cmd("incrbyfloat", "l", "1"), errR(strWrongType)},
-		{cmd("incrbyfloat"), strArityR("incrbyfloat")},
-		{cmd("incrbyfloat", "k"), strArityR("incrbyfloat")},
-		{cmd("incrbyfloat", "k", "1", "2"), strArityR("incrbyfloat")},
+		{cmd("incrbyfloat"), arityR("incrbyfloat")},
+		{cmd("incrbyfloat", "k"), arityR("incrbyfloat")},
+		{cmd("incrbyfloat", "k", "1", "2"), arityR("incrbyfloat")},
 	})
 }
 
 func TestAppendStrlen(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("append", "k", "Hello"), intR(5)},
 		{cmd("append", "k", " World"), intR(11)},
 		{cmd("get", "k"), bulkR("Hello World")},
@@ -917,22 +795,22 @@ func TestAppendStrlen(t *testing.T) {
 		{cmd("incr", "n"), intR(123457)},
 		{cmd("append", "l", "x"), errR(strWrongType)},
 		{cmd("append", "l", ""), errR(strWrongType)},
-		{cmd("append"), strArityR("append")},
-		{cmd("append", "k"), strArityR("append")},
+		{cmd("append"), arityR("append")},
+		{cmd("append", "k"), arityR("append")},
 
 		{cmd("strlen", "k"), intR(11)},
 		{cmd("strlen", "e"), intR(3)},
 		{cmd("strlen", "n"), intR(6)},
 		{cmd("strlen", "missing"), intR(0)},
 		{cmd("strlen", "l"), errR(strWrongType)},
-		{cmd("strlen"), strArityR("strlen")},
-		{cmd("strlen", "a", "b"), strArityR("strlen")},
+		{cmd("strlen"), arityR("strlen")},
+		{cmd("strlen", "a", "b"), arityR("strlen")},
 	})
 }
 
 func TestGetRange(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "k", "Hello World"), okR()},
 		{cmd("getrange", "k", "0", "4"), bulkR("Hello")},
 		{cmd("getrange", "k", "-5", "-1"), bulkR("World")},
@@ -971,16 +849,16 @@ func TestGetRange(t *testing.T) {
 		{cmd("substr", "l", "0", "1"), errR(strWrongType)},
 		{cmd("substr", "missing", "0", "1"), strEmptyR},
 		{cmd("substr", "k", "a", "b"), errR(strNotInt)},
-		{cmd("getrange", "k", "0"), strArityR("getrange")},
-		{cmd("getrange", "k", "0", "1", "2"), strArityR("getrange")},
-		{cmd("substr", "k", "0"), strArityR("substr")},
+		{cmd("getrange", "k", "0"), arityR("getrange")},
+		{cmd("getrange", "k", "0", "1", "2"), arityR("getrange")},
+		{cmd("substr", "k", "0"), arityR("substr")},
 	})
 }
 
 func TestSetRange(t *testing.T) {
 	tooBig := errR("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("set", "k", "Hello World"), okR()},
 		{cmd("setrange", "k", "6", "Redis"), intR(11)},
 		{cmd("get", "k"), bulkR("Hello Redis")},
@@ -1018,15 +896,15 @@ func TestSetRange(t *testing.T) {
 		{cmd("setrange", "k", "536870912", "x"), tooBig},
 		{cmd("setrange", "k", "9223372036854775807", "x"), tooBig},
 		{cmd("strlen", "k"), intR(25)},
-		{cmd("setrange"), strArityR("setrange")},
-		{cmd("setrange", "k", "1"), strArityR("setrange")},
-		{cmd("setrange", "k", "1", "a", "b"), strArityR("setrange")},
+		{cmd("setrange"), arityR("setrange")},
+		{cmd("setrange", "k", "1"), arityR("setrange")},
+		{cmd("setrange", "k", "1", "a", "b"), arityR("setrange")},
 	})
 }
 
 func TestLCS(t *testing.T) {
-	checkStrings(t, []replyCase{
-		stringsLPush("l"),
+	checkLikeRedis(t, []replyCase{
+		lpushCase("l"),
 		{cmd("mset", "key1", "ohmytext", "key2", "mynewtext"), okR()},
 		{cmd("lcs", "key1", "key2"), bulkR("mytext")},
 		{cmd("lcs", "key1", "key2", "LEN"), intR(6)},
@@ -1075,7 +953,7 @@ func TestLCS(t *testing.T) {
 		{cmd("lcs", "key1", "key2", "FOO"), errR(strSyntaxErr)},
 		{cmd("lcs", "l", "key1"), errR("ERR The specified keys must contain string values")},
 		{cmd("lcs", "key1", "l", "FOO"), errR("ERR The specified keys must contain string values")},
-		{cmd("lcs", "key1"), strArityR("lcs")},
+		{cmd("lcs", "key1"), arityR("lcs")},
 		// The DP table is limited to proto-max-bulk-len bytes.
 		{cmd("set", "A", strings.Repeat("a", 12000)), okR()},
 		{cmd("set", "B", strings.Repeat("b", 12000)), okR()},
