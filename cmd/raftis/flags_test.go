@@ -1,0 +1,61 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
+	t.Setenv("RAFTIS_ADDR", "") // keep the test independent of the caller's environment
+	cfg, err := parseFlags([]string{"--addr", "127.0.0.1:7000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.raftAddr != "127.0.0.1:8000" || cfg.httpAddr != "127.0.0.1:17000" {
+		t.Errorf("raft %q http %q, want RESP port +1000 and +10000", cfg.raftAddr, cfg.httpAddr)
+	}
+	if cfg.id != "127.0.0.1:7000" || cfg.dir != "data/127.0.0.1_7000" {
+		t.Errorf("id %q dir %q", cfg.id, cfg.dir)
+	}
+	if len(cfg.join) != 0 {
+		t.Errorf("join = %v, want none", cfg.join)
+	}
+}
+
+func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
+	t.Setenv("RAFTIS_ADDR", "127.0.0.1:7100")
+	t.Setenv("RAFTIS_MAX_STALENESS", "2s")
+	t.Setenv("RAFTIS_JOIN", "a:1, b:2")
+	t.Setenv("RAFTIS_FOLLOWER_WRITES", "reject")
+	cfg, err := parseFlags([]string{"--follower-writes", "forward"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.addr != "127.0.0.1:7100" || cfg.maxStaleness != 2*time.Second {
+		t.Errorf("addr %q staleness %v: environment not applied", cfg.addr, cfg.maxStaleness)
+	}
+	if len(cfg.join) != 2 || cfg.join[0] != "a:1" || cfg.join[1] != "b:2" {
+		t.Errorf("join = %q", cfg.join)
+	}
+	if cfg.followerWrites != "forward" {
+		t.Errorf("follower-writes = %q, want the command line's forward", cfg.followerWrites)
+	}
+}
+
+func TestBadFlagsAreRejected(t *testing.T) {
+	for _, args := range [][]string{
+		{"--follower-writes", "maybe"},
+		{"--addr", "nonsense"},
+		{"--apply-timeout", "0s"},
+		{"--proto-max-bulk-len", "1000"},
+		{"stray"},
+	} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+	t.Setenv("RAFTIS_MAX_STALENESS", "soon")
+	if _, err := parseFlags(nil); err == nil {
+		t.Error("a bad RAFTIS_MAX_STALENESS was accepted")
+	}
+}

@@ -1,0 +1,144 @@
+package raftlog
+
+import (
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/raft"
+)
+
+// countFSM counts applied entries; its snapshot is the count.
+type countFSM struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (f *countFSM) Apply(*raft.Log) interface{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	return f.n
+}
+
+func (f *countFSM) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}
+
+func (f *countFSM) Snapshot() (raft.FSMSnapshot, error) { return countSnap(f.count()), nil }
+
+func (f *countFSM) Restore(rc io.ReadCloser) error {
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.n = len(b)
+	f.mu.Unlock()
+	return nil
+}
+
+type countSnap int
+
+func (s countSnap) Persist(sink raft.SnapshotSink) error {
+	if _, err := sink.Write(make([]byte, int(s))); err != nil {
+		_ = sink.Cancel()
+		return err
+	}
+	return sink.Close()
+}
+func (countSnap) Release() {}
+
+func testConfig(dir string, bootstrap bool) Config {
+	return Config{
+		ID: "n1", RaftAddr: "127.0.0.1:0", Dir: dir, Bootstrap: bootstrap,
+		HeartbeatTimeout: 100 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond,
+		LeaderLeaseTimeout: 50 * time.Millisecond, CommitTimeout: 5 * time.Millisecond,
+		Logger: hclog.NewNullLogger(),
+	}
+}
+
+func waitLeader(t *testing.T, n *Node) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !n.IsLeader() {
+		if time.Now().After(deadline) {
+			t.Fatal("no leader after 10s")
+		}
+		select {
+		case <-n.LeaderChanged():
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func TestBootstrapApplySnapshotRestart(t *testing.T) {
+	dir := t.TempDir()
+	fsm := &countFSM{}
+	n, err := Open(testConfig(dir, true), fsm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLeader(t, n)
+	for i := 1; i <= 5; i++ {
+		res, err := n.Apply([]byte("x"), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Response.(int) != i || res.Index == 0 {
+			t.Fatalf("apply %d: response %v index %d", i, res.Response, res.Index)
+		}
+	}
+	if err := n.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	if n.LastSnapshotTime().IsZero() {
+		t.Fatal("LastSnapshotTime is zero after a snapshot")
+	}
+	// Idempotent membership: adding ourselves again changes nothing.
+	if err := n.AddVoter("n1", n.RaftAddr(), time.Second); err != nil {
+		t.Fatalf("re-adding the same member: %v", err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+
+	// Restart: state is there, so Bootstrap is ignored and the snapshot is
+	// restored before Open returns.
+	fsm2 := &countFSM{}
+	n2, err := Open(testConfig(dir, true), fsm2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n2.Close()
+	if fsm2.count() != 5 {
+		t.Fatalf("restored count %d, want 5", fsm2.count())
+	}
+	servers, err := n2.Servers()
+	if err != nil || len(servers) != 1 || servers[0].ID != "n1" {
+		t.Fatalf("servers after restart = %v, %v", servers, err)
+	}
+}
+
+func TestApplyOnFollowerIsNotLeader(t *testing.T) {
+	// A node that neither bootstraps nor joins never leads.
+	n, err := Open(testConfig(t.TempDir(), false), &countFSM{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	if _, err := n.Apply([]byte("x"), 100*time.Millisecond); !errors.Is(err, ErrNotLeader) {
+		t.Fatalf("Apply on a non-member = %v, want ErrNotLeader", err)
+	}
+	if id, _ := n.Leader(); id != "" {
+		t.Fatalf("leader %q known without a cluster", id)
+	}
+}
