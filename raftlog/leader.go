@@ -17,7 +17,8 @@ type leaderWatch struct {
 	ch       chan raft.Observation
 	done     chan struct{}
 	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every observed change
+	changed  chan struct{}        // closed and replaced on every observed change
+	failing  map[string]time.Time // follower id → last contact, while heartbeats to it fail
 	stopOnce sync.Once
 }
 
@@ -27,10 +28,11 @@ func watchLeader(r *raft.Raft) *leaderWatch {
 		ch:      make(chan raft.Observation, 64),
 		done:    make(chan struct{}),
 		changed: make(chan struct{}),
+		failing: make(map[string]time.Time),
 	}
 	w.obs = raft.NewObserver(w.ch, false, func(o *raft.Observation) bool {
 		switch o.Data.(type) {
-		case raft.LeaderObservation, raft.RaftState:
+		case raft.LeaderObservation, raft.RaftState, raft.FailedHeartbeatObservation, raft.ResumedHeartbeatObservation:
 			return true
 		}
 		return false
@@ -43,15 +45,30 @@ func watchLeader(r *raft.Raft) *leaderWatch {
 func (w *leaderWatch) run() {
 	for {
 		select {
-		case <-w.ch:
-			w.mu.Lock()
-			close(w.changed)
-			w.changed = make(chan struct{})
-			w.mu.Unlock()
+		case o := <-w.ch:
+			w.observe(o)
 		case <-w.done:
 			return
 		}
 	}
+}
+
+func (w *leaderWatch) observe(o raft.Observation) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch d := o.Data.(type) {
+	case raft.FailedHeartbeatObservation:
+		w.failing[string(d.PeerID)] = d.LastContact
+		return
+	case raft.ResumedHeartbeatObservation:
+		delete(w.failing, string(d.PeerID))
+		return
+	case raft.RaftState:
+		// Heartbeat failures are a leader's view; a new term starts afresh.
+		clear(w.failing)
+	}
+	close(w.changed)
+	w.changed = make(chan struct{})
 }
 
 func (w *leaderWatch) stop() {
@@ -95,6 +112,15 @@ func (n *Node) WaitLeader(ctx context.Context) (string, error) {
 			return "", ctx.Err()
 		}
 	}
+}
+
+// Unreachable reports whether the leader (this member) is failing to
+// send heartbeats to follower id, and since when it last reached it.
+func (n *Node) Unreachable(id string) (bool, time.Time) {
+	n.leader.mu.Lock()
+	defer n.leader.mu.Unlock()
+	last, failing := n.leader.failing[id]
+	return failing, last
 }
 
 // LastContact is when this member last heard from a leader (now, on the

@@ -26,7 +26,7 @@ func cmdLastSave(s *Server, c *call) {
 func cmdRole(s *Server, c *call) {
 	st := s.node.Status()
 	if s.node.IsLeader() {
-		followers := s.followers()
+		followers := s.connectedFollowers()
 		c.conn.WriteArray(3)
 		c.conn.WriteBulkString("master")
 		c.conn.WriteInt64(int64(st.AppliedIndex))

@@ -37,12 +37,13 @@ func (s *Server) members() ([]Member, error) {
 	return out, nil
 }
 
-// followers are the members other than this node.
-func (s *Server) followers() []Member {
+// connectedFollowers are the members other than this leader that it is
+// reaching with heartbeats: the ones Redis would list as connected replicas.
+func (s *Server) connectedFollowers() []Member {
 	all, _ := s.members()
 	var out []Member
 	for _, m := range all {
-		if m.ID != s.cfg.ID {
+		if failing, _ := s.node.Unreachable(m.ID); m.ID != s.cfg.ID && !failing {
 			out = append(out, m)
 		}
 	}

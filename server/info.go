@@ -84,7 +84,7 @@ func (s *Server) infoServer() string {
 func (s *Server) infoReplication() string {
 	st := s.node.Status()
 	if s.node.IsLeader() {
-		followers := s.followers()
+		followers := s.connectedFollowers()
 		kv := []any{"role", "master", "connected_slaves", len(followers)}
 		for i, f := range followers {
 			host, port := splitHostPort(f.RedisAddr)

@@ -233,3 +233,36 @@ func assertHas(t *testing.T, nd *tc.Node, want map[string]string) {
 		return true
 	})
 }
+
+func TestReplicationInfoDropsADeadFollower(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	leader := c.Leader()
+	ctx := tc.Ctx(t)
+	connected := func() string {
+		info, err := leader.Client().Info(ctx, "replication").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(info, "\r\n") {
+			if strings.HasPrefix(line, "connected_slaves:") {
+				return strings.TrimPrefix(line, "connected_slaves:")
+			}
+		}
+		return ""
+	}
+	if got := connected(); got != "2" {
+		t.Fatalf("connected_slaves = %q, want 2", got)
+	}
+	dead := c.Followers()[0]
+	c.Kill(dead)
+	tc.Poll(t, 10*time.Second, "INFO replication to stop counting the killed follower", func() bool { return connected() == "1" })
+	role, err := leader.Client().Do(ctx, "ROLE").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replicas, _ := role[2].([]interface{}); len(replicas) != 1 {
+		t.Fatalf("ROLE lists %d replicas, want 1: %v", len(replicas), role)
+	}
+	c.Restart(dead)
+	tc.Poll(t, 10*time.Second, "the restarted follower to count again", func() bool { return connected() == "2" })
+}
