@@ -134,14 +134,17 @@ func (f *FSM) applyNode(e *Entry) {
 	}
 }
 
-// Read runs a read-only command against the local data set and appends its
-// reply to dst. now is the caller's clock (keys whose deadline has passed are
-// absent); seed feeds commands that pick at random.
-func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, args [][]byte) []byte {
-	c := &Ctx{fsm: f, now: now, rng: seed, out: dst}
+// Read runs read-only commands, in order and under one read lock, against
+// the local data set and appends their replies to dst. now is the caller's
+// clock (keys whose deadline has passed are absent); seed feeds commands
+// that pick at random.
+func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte) []byte {
+	c := Ctx{fsm: f, now: now, rng: seed, out: dst}
 	f.mu.RLock()
 	c.selectDB(db)
-	c.exec(args)
+	for _, args := range cmds {
+		c.exec(args)
+	}
 	f.mu.RUnlock()
 	return c.out
 }

@@ -13,15 +13,24 @@ const (
 	errBehind = "TRYAGAIN this node has not yet applied this connection's last write"
 )
 
-// read runs a read-only data command against the local copy.
-func (s *Server) read(conn redcon.Conn, sess *session, args [][]byte) {
+// read runs consecutive read-only data commands against the local copy,
+// under one read lock.
+func (s *Server) read(conn redcon.Conn, sess *session, cmds [][][]byte) {
 	if errReply := s.readAllowed(sess); errReply != "" {
-		conn.WriteError(errReply)
+		for range cmds {
+			conn.WriteError(errReply)
+		}
 		return
 	}
-	out := s.data.Read(nil, sess.db, time.Now().UnixMilli(), rand.Uint64(), args)
-	conn.WriteRaw(out)
+	out := s.data.Read(sess.readBuf[:0], sess.db, time.Now().UnixMilli(), rand.Uint64(), cmds...)
+	conn.WriteRaw(out) // copies: the buffer is reused for the next reads
+	if cap(out) <= maxReadBuf {
+		sess.readBuf = out
+	}
 }
+
+// maxReadBuf caps the reply buffer a connection keeps between reads.
+const maxReadBuf = 64 << 10
 
 // readAllowed checks that the local copy may serve this connection: it has
 // applied the connection's own last write, and (with --max-staleness) it has

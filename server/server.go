@@ -129,6 +129,7 @@ type session struct {
 	// minIndex is the log index of this connection's last write. Reads on
 	// this connection wait until the local copy has applied it.
 	minIndex uint64
+	readBuf  []byte // reused for read replies
 
 	mu      sync.Mutex
 	db      int

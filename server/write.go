@@ -38,8 +38,9 @@ type batch struct {
 	s       *Server
 	conn    redcon.Conn
 	sess    *session
-	pending []fsm.Cmd
-	size    int
+	pending []fsm.Cmd  // writes waiting to become one entry
+	size    int        // bytes of argument in pending
+	reads   [][][]byte // reads waiting to run under one read lock
 	quit    bool
 }
 
@@ -60,26 +61,44 @@ func (b *batch) add(args [][]byte) {
 		return
 	}
 	b.sess.set(func(sess *session) { sess.lastCmd = cmd.Name })
-	if cmd.data != nil && cmd.Flags&fsm.FlagWrite != 0 {
+	isWrite := cmd.Flags&fsm.FlagWrite != 0
+	switch {
+	case cmd.data != nil && !isWrite:
+		b.flushWrites()
+		b.reads = append(b.reads, args)
+		return
+	case cmd.data != nil:
+		b.flushReads()
 		b.pending = append(b.pending, fsm.Cmd{DB: b.sess.db, Args: args})
 		for _, a := range args {
 			b.size += len(a)
 		}
 		if len(b.pending) >= maxBatchCmds || b.size >= maxBatchBytes {
-			b.flush()
+			b.flushWrites()
 		}
 		return
 	}
 	b.flush()
-	if cmd.data != nil {
-		b.s.read(b.conn, b.sess, args)
-		return
-	}
 	cmd.run(b.s, &call{conn: b.conn, sess: b.sess, args: args, batch: b})
 }
 
-// flush proposes the pending writes and writes their replies.
+// flush runs whatever is pending. At most one of writes and reads is.
 func (b *batch) flush() {
+	b.flushWrites()
+	b.flushReads()
+}
+
+// flushReads runs the pending reads and writes their replies.
+func (b *batch) flushReads() {
+	if len(b.reads) == 0 {
+		return
+	}
+	b.s.read(b.conn, b.sess, b.reads)
+	b.reads = b.reads[:0]
+}
+
+// flushWrites proposes the pending writes and writes their replies.
+func (b *batch) flushWrites() {
 	if len(b.pending) == 0 {
 		return
 	}
