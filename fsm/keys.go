@@ -185,7 +185,7 @@ func cmdMove(c *Ctx, args [][]byte) {
 		return
 	}
 	c.db.delete(it.key)
-	dst.set(item{hash: it.hash, key: it.key, val: it.val, expireAt: it.expireAt, gen: it.gen})
+	dst.set(it)
 	c.Int(1)
 }
 
