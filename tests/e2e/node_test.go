@@ -20,10 +20,11 @@ import (
 )
 
 // fastRaft are the Raft timeouts every test node runs with, so elections
-// and failovers take a fraction of a second.
+// and failovers take about a second, while a leader still keeps its lease
+// (half the heartbeat timeout) on a CI machine busy with the race detector.
 var fastRaft = []string{
-	"--raft-heartbeat-timeout", "200ms",
-	"--raft-election-timeout", "200ms",
+	"--raft-heartbeat-timeout", "400ms",
+	"--raft-election-timeout", "400ms",
 	"--apply-timeout", "3s",
 }
 
