@@ -57,15 +57,6 @@ func (db *DB) get(key string) (item, bool) {
 	return db.keys.Get(item{hash: keyHash(key), key: key})
 }
 
-// lookup returns the live item of key at time now.
-func (db *DB) lookup(key string, now int64) (item, bool) {
-	it, ok := db.get(key)
-	if !ok || it.expired(now) {
-		return item{}, false
-	}
-	return it, true
-}
-
 // set stores it, replacing any previous item of the same key.
 func (db *DB) set(it item) {
 	if it.hash == 0 {
@@ -85,9 +76,6 @@ func (db *DB) delete(key string) bool {
 	delete(db.volatile, key)
 	return ok
 }
-
-// clear empties the database.
-func (db *DB) clear() { *db = *newDB() }
 
 // copyForSnapshot returns an O(1) copy-on-write view of the keyspace.
 func (db *DB) copyForSnapshot() *btree.BTreeG[item] { return db.keys.Copy() }

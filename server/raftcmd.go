@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/raftis/raftis/fsm"
@@ -113,5 +112,3 @@ func (s *Server) forwarded(c *call) {
 		c.conn.WriteBulk(replies)
 	}
 }
-
-func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

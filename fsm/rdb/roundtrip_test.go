@@ -25,7 +25,7 @@ func sampleRecords() []*Record {
 	zs = append(zs,
 		ZMember{Member: []byte("+inf"), Score: math.Inf(1)},
 		ZMember{Member: []byte("-inf"), Score: math.Inf(-1)},
-		ZMember{Member: []byte(bin), Score: -0.0},
+		ZMember{Member: []byte(bin), Score: math.Copysign(0, -1)},
 		ZMember{Member: []byte("tiny"), Score: math.SmallestNonzeroFloat64},
 		ZMember{Member: []byte("huge"), Score: math.MaxFloat64},
 	)

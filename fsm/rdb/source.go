@@ -133,21 +133,3 @@ func (s *source) readBytes(n uint64) ([]byte, error) {
 	}
 	return p, nil
 }
-
-// skip discards n bytes.
-func (s *source) skip(n uint64) error {
-	for n > 0 {
-		if s.r == s.w {
-			if err := s.fill(); err != nil {
-				return err
-			}
-		}
-		k := uint64(s.w - s.r)
-		if k > n {
-			k = n
-		}
-		s.r += int(k)
-		n -= k
-	}
-	return nil
-}
