@@ -1,8 +1,9 @@
 # raftis — `make help` lists the targets.
 
-GO       ?= go
-BIN      := bin/raftis
-FUZZTIME ?= 30s
+GO          ?= go
+BIN         := bin/raftis
+FUZZTIME    ?= 30s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .DEFAULT_GOAL := help
 
@@ -19,9 +20,10 @@ run: build ## start a local 3-node cluster in the foreground (RESP on 6379-6381;
 	scripts/cluster.sh
 
 .PHONY: lint
-lint: ## gofmt, go vet (the fsm determinism rule runs as a test in fsm)
+lint: ## gofmt, go vet, staticcheck (the fsm determinism rule runs as a test in fsm)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 .PHONY: test
 test: lint ## every test: unit, fuzz seeds, in-process clusters, end-to-end, differential (race detector on)
