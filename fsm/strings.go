@@ -224,23 +224,34 @@ func cmdDecrBy(c *Ctx, args [][]byte) {
 	c.incrBy(args[1], -n)
 }
 
+// stringForUpdate returns the item to store a key's new string in (the
+// existing one, keeping its TTL, or a fresh one) and the current string. ok
+// is false after it replied WRONGTYPE.
+func (c *Ctx) stringForUpdate(key []byte) (it item, cur []byte, found, ok bool) {
+	it, found = c.lookup(key)
+	if !found {
+		return item{key: string(key)}, nil, false, true
+	}
+	s, isString := it.val.(stringValue)
+	if !isString {
+		c.Error(ErrWrongType)
+		return it, nil, true, false
+	}
+	return it, s, true, true
+}
+
 // incrBy adds incr to the integer at key (0 if absent), keeping its TTL.
 func (c *Ctx) incrBy(key []byte, incr int64) {
-	it, found := c.lookup(key)
+	it, raw, found, ok := c.stringForUpdate(key)
+	if !ok {
+		return
+	}
 	var cur int64
 	if found {
-		s, isString := it.val.(stringValue)
-		if !isString {
-			c.Error(ErrWrongType)
-			return
-		}
-		var ok bool
-		if cur, ok = parseInt(s); !ok {
+		if cur, ok = parseInt(raw); !ok {
 			c.Error(ErrNotInteger)
 			return
 		}
-	} else {
-		it = item{key: string(key)}
 	}
 	if (incr < 0 && cur < 0 && incr < math.MinInt64-cur) ||
 		(incr > 0 && cur > 0 && incr > math.MaxInt64-cur) {
@@ -255,21 +266,16 @@ func (c *Ctx) incrBy(key []byte, incr int64) {
 
 // INCRBYFLOAT key increment
 func cmdIncrByFloat(c *Ctx, args [][]byte) {
-	it, found := c.lookup(args[1])
+	it, raw, found, ok := c.stringForUpdate(args[1])
+	if !ok {
+		return
+	}
 	cur := new(big.Float)
 	if found {
-		s, isString := it.val.(stringValue)
-		if !isString {
-			c.Error(ErrWrongType)
-			return
-		}
-		var ok bool
-		if cur, ok = parseLongDouble(s); !ok {
+		if cur, ok = parseLongDouble(raw); !ok {
 			c.Error(ErrNotFloat)
 			return
 		}
-	} else {
-		it = item{key: string(args[1])}
 	}
 	incr, ok := parseLongDouble(args[2])
 	if !ok {
