@@ -26,6 +26,7 @@ type Options struct {
 	TrailingLogs      uint64 // 0: raft's default
 	FollowerWrites    string
 	MaxStaleness      time.Duration
+	ProtoMaxBulkLen   int64 // 0: the server's default (512 MiB)
 }
 
 // Node is one in-process raftis node.
@@ -103,7 +104,8 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 	nd.Server = server.New(server.Config{
 		ID: nd.ID, RedisAddr: nd.RedisAddr, HTTPAddr: nd.HTTPAddr,
 		ApplyTimeout: 5 * time.Second, FollowerWrites: c.opts.FollowerWrites, MaxStaleness: c.opts.MaxStaleness,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		ProtoMaxBulkLen: c.opts.ProtoMaxBulkLen,
+		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, raftNode, nd.FSM)
 	if err := nd.Server.Start(); err != nil {
 		_ = raftNode.Close()

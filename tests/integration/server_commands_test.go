@@ -163,3 +163,29 @@ func TestPipelineKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+// A request over --proto-max-bulk-len gets Redis's protocol error and its
+// connection is closed; the node, other connections and the data are fine.
+func TestOversizedBulkIsRefused(t *testing.T) {
+	const limit = 1 << 20
+	c := tc.Start(t, 1, tc.Options{ProtoMaxBulkLen: limit})
+	nd := c.Leader()
+	ok := dialRESP(t, nd.RedisAddr)
+	if got := ok.do("SET", "k", strings.Repeat("x", limit)); got != "+OK\r\n" {
+		t.Fatalf("SET of exactly the limit = %q", got)
+	}
+	bad := dialRESP(t, nd.RedisAddr)
+	if _, err := fmt.Fprintf(bad.conn, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$%d\r\n", limit+1); err != nil {
+		t.Fatal(err)
+	}
+	if got := bad.read(); got != "-ERR Protocol error: invalid bulk length\r\n" {
+		t.Fatalf("oversized bulk = %q", got)
+	}
+	_ = bad.conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := bad.br.Read(make([]byte, 1)); err == nil {
+		t.Fatalf("connection still open after a protocol error (read %d bytes)", n)
+	}
+	if got := ok.do("STRLEN", "k"); got != fmt.Sprintf(":%d\r\n", limit) {
+		t.Fatalf("STRLEN after the refused request = %q, want the first value intact", got)
+	}
+}
