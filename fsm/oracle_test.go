@@ -2,21 +2,17 @@ package fsm
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/raftis/raftis/fsm/rdb"
+	"github.com/raftis/raftis/internal/testredis"
 )
 
 // The differential tests compare the FSM's replies byte for byte with a
@@ -39,14 +35,9 @@ const (
 	oracleAddrEnv   = "RAFTIS_REDIS_ORACLE"
 	oracleRoundsEnv = "RAFTIS_ORACLE_ROUNDS"
 
-	oracleStartTimeout = 10 * time.Second // until a started server answers PING
+	oracleDialTimeout  = 10 * time.Second // to reach $RAFTIS_REDIS_ORACLE
 	oracleReplyTimeout = 30 * time.Second // for any one command
 )
-
-// oracleSysProcAttr, if set (on Linux), returns the attributes a started
-// redis-server runs with, so that it dies with the test binary even when
-// the binary ends without running its cleanups (a panic, a timeout).
-var oracleSysProcAttr func() *syscall.SysProcAttr
 
 // oracle is a connection to a real redis-server.
 type oracle struct {
@@ -61,119 +52,23 @@ func newOracle(t testing.TB) *oracle {
 	t.Helper()
 	var o *oracle
 	if addr := os.Getenv(oracleAddrEnv); addr != "" {
-		conn, err := net.DialTimeout("tcp", addr, oracleStartTimeout)
+		conn, err := net.DialTimeout("tcp", addr, oracleDialTimeout)
 		if err != nil {
 			t.Fatalf("oracle %s=%s: %v", oracleAddrEnv, addr, err)
 		}
 		o = &oracle{t: t, conn: conn, br: bufio.NewReader(conn), timeout: oracleReplyTimeout}
 	} else {
-		o = startOracle(t)
+		var err error
+		if o, err = dialOracle(t, testredis.Start(t, "")); err != nil {
+			t.Fatalf("oracle: %v", err)
+		}
+		o.timeout = oracleReplyTimeout
 	}
 	t.Cleanup(func() { o.conn.Close() })
 	if r := o.do("FLUSHALL"); r != okR() {
 		t.Fatalf("oracle: FLUSHALL: %q", r)
 	}
 	return o
-}
-
-// startOracle starts a redis-server for t and returns a connection to it.
-// It tries a few ports: between choosing a free port and redis-server
-// binding it, another process may take it.
-func startOracle(t testing.TB) *oracle {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("oracle: %v (CI must compare with a real redis-server)", err)
-		}
-		t.Skipf("oracle: %v; install redis-server or set %s to compare with Redis", err, oracleAddrEnv)
-	}
-	var errs []error
-	for range 3 {
-		o, err := tryStartOracle(t, bin)
-		if err == nil {
-			return o
-		}
-		errs = append(errs, err)
-	}
-	t.Fatalf("oracle: could not start redis-server:\n%v", errors.Join(errs...))
-	return nil
-}
-
-// tryStartOracle starts redis-server on a free port and connects to it,
-// making sure the server that answers is the one it started.
-func tryStartOracle(t testing.TB, bin string) (*oracle, error) {
-	dir := t.TempDir()
-	port, err := freeLoopbackPort()
-	if err != nil {
-		return nil, err
-	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	// The server's log and start-up errors, read if it fails.
-	logFile := filepath.Join(dir, "redis.log")
-	logw, err := os.Create(logFile)
-	if err != nil {
-		return nil, err
-	}
-	defer logw.Close() // the server has its own copy
-	cmd := exec.Command(bin,
-		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", dir)
-	cmd.Stdout, cmd.Stderr = logw, logw
-	if oracleSysProcAttr != nil {
-		cmd.SysProcAttr = oracleSysProcAttr()
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	pid := cmd.Process.Pid
-	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = cmd.Wait(); close(exited) }()
-	stop := func() {
-		cmd.Process.Kill()
-		select {
-		case <-exited:
-		case <-time.After(oracleStartTimeout):
-			t.Errorf("oracle: redis-server (pid %d) did not exit after SIGKILL", pid)
-		}
-	}
-	fail := func(format string, args ...any) (*oracle, error) {
-		stop()
-		out, _ := os.ReadFile(logFile)
-		return nil, fmt.Errorf("redis-server (pid %d) on %s: %s\n%s", pid, addr, fmt.Sprintf(format, args...), bytes.TrimSpace(out))
-	}
-
-	deadline := time.Now().Add(oracleStartTimeout)
-	for {
-		select {
-		case <-exited:
-			return fail("exited: %v", waitErr)
-		default:
-		}
-		if time.Now().After(deadline) {
-			return fail("no PONG within %v", oracleStartTimeout)
-		}
-		o, err := dialOracle(t, addr)
-		if err != nil {
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		// Something answers PING on the port. Before any other command,
-		// make sure it is our server, not another process's.
-		got, err := o.processID()
-		if err != nil {
-			o.conn.Close()
-			return fail("INFO server: %v", err)
-		}
-		if got != pid {
-			o.conn.Close()
-			return fail("another redis-server (process_id %d) answers on the port", got)
-		}
-		t.Cleanup(stop)
-		o.timeout = oracleReplyTimeout
-		return o, nil
-	}
 }
 
 // dialOracle connects to addr and checks that it answers PING, waiting
@@ -189,31 +84,6 @@ func dialOracle(t testing.TB, addr string) (*oracle, error) {
 		return nil, fmt.Errorf("PING: %q, %v", r, err)
 	}
 	return o, nil
-}
-
-// processID returns the process_id field of INFO server.
-func (o *oracle) processID() (int, error) {
-	r, err := o.try("INFO", "server")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.SplitSeq(r, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
-			return strconv.Atoi(v)
-		}
-	}
-	return 0, fmt.Errorf("no process_id in INFO server: %.100q", r)
-}
-
-// freeLoopbackPort returns a TCP port that was free on 127.0.0.1 a moment
-// ago.
-func freeLoopbackPort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // do sends a command and returns the raw RESP reply.

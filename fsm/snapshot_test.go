@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/raft"
+
+	"github.com/raftis/raftis/internal/testredis"
 )
 
 // memSink is a raft.SnapshotSink that keeps the snapshot in memory.
@@ -102,13 +104,7 @@ func TestNodeEntriesTravelInSnapshots(t *testing.T) {
 // TestSnapshotLoadsInRedis checks the snapshot against the real tools: the
 // file passes redis-check-rdb.
 func TestSnapshotLoadsInRedis(t *testing.T) {
-	check, err := exec.LookPath("redis-check-rdb")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("redis-check-rdb not installed (CI must install redis-tools)")
-		}
-		t.Skip("redis-check-rdb not installed")
-	}
+	check := testredis.Need(t, "redis-check-rdb")
 	tf := newTestFSM(t)
 	tf.write("SET", "s", "string value")
 	tf.write("SET", "n", "12345")

@@ -6,33 +6,19 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
-)
 
-// requireTool returns the path of a Redis tool. A missing tool skips the
-// test on a developer machine and fails it in CI (CI set).
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s not found and CI is set: %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return p
-}
+	"github.com/raftis/raftis/internal/testredis"
+)
 
 // checkRDB runs redis-check-rdb on path and fails the test unless it
 // exits 0.
 func checkRDB(t *testing.T, path string) {
 	t.Helper()
-	out, err := exec.Command(requireTool(t, "redis-check-rdb"), path).CombinedOutput()
+	out, err := exec.Command(testredis.Need(t, "redis-check-rdb"), path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("redis-check-rdb %s: %v\n%s", path, err, out)
 	}
@@ -41,60 +27,17 @@ func checkRDB(t *testing.T, path string) {
 	}
 }
 
-// startRedis starts redis-server on a free loopback port with its data
-// directory dir (loading dir/dump.rdb if present) and returns a client.
-// The server is killed when the test ends.
+// startRedis starts redis-server with its data directory dir (loading
+// dir/dump.rdb if present) and returns a client. The server is killed when
+// the test ends.
 func startRedis(t *testing.T, dir string, extra ...string) *respConn {
 	t.Helper()
-	bin := requireTool(t, "redis-server")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	c, err := dialRedis(testredis.Start(t, dir, extra...))
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	_, port, _ := net.SplitHostPort(addr)
-	l.Close()
-
-	logPath := filepath.Join(dir, "redis.log")
-	args := append([]string{
-		"--port", port, "--bind", "127.0.0.1", "--dir", dir, "--dbfilename", "dump.rdb",
-		"--save", "", "--appendonly", "no", "--logfile", logPath, "--daemonize", "no",
-	}, extra...)
-	cmd := exec.Command(bin, args...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
-	logs := func() string {
-		b, _ := os.ReadFile(logPath)
-		return string(b)
-	}
-
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			exited <- err
-			t.Fatalf("redis-server exited early: %v\n%s", err, logs())
-		default:
-		}
-		if c, err := dialRedis(addr); err == nil {
-			if v, err := c.do("PING"); err == nil && v == "PONG" {
-				t.Cleanup(func() { c.c.Close() })
-				return c
-			}
-			c.c.Close()
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("redis-server did not answer PING within 10s\n%s", logs())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	t.Cleanup(func() { c.c.Close() })
+	return c
 }
 
 // respConn is a minimal binary-safe RESP2 client.

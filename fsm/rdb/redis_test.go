@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/raftis/raftis/internal/testredis"
 )
 
 // liveRecord builds a key record.
@@ -197,8 +199,8 @@ func compareDBs(t *testing.T, got, want map[int][]*Record) {
 // TestRedisLoadsWriterOutput: a file from the Writer passes redis-check-rdb
 // and loads into redis-server with every value intact.
 func TestRedisLoadsWriterOutput(t *testing.T) {
-	requireTool(t, "redis-check-rdb")
-	requireTool(t, "redis-server")
+	testredis.Need(t, "redis-check-rdb")
+	testredis.Need(t, "redis-server")
 	dir := t.TempDir()
 	model := liveModel()
 
@@ -252,7 +254,7 @@ func TestRedisLoadsWriterOutput(t *testing.T) {
 // with every encoding Redis 7.0 picks, decodes to exactly the data set.
 // DUMP payloads decode too, and RESTORE accepts EncodeDump payloads.
 func TestReaderDecodesRedisSave(t *testing.T) {
-	requireTool(t, "redis-server")
+	testredis.Need(t, "redis-server")
 	dir := t.TempDir()
 	c := startRedis(t, dir, "--enable-debug-command", "yes")
 	// Elements of 1000 bytes or more go into plain quicklist nodes.

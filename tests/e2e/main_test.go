@@ -5,8 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/internal/testredis"
 )
 
 // raftisBin is the binary TestMain builds from this checkout.
@@ -48,18 +49,7 @@ func goTool() string {
 // when the CI environment variable is set: CI must run every test.
 func needTools(t *testing.T, tools ...string) {
 	t.Helper()
-	var missing []string
 	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
+		testredis.Need(t, tool)
 	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "not installed: " + strings.Join(missing, ", ")
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg + " (required when CI is set)")
-	}
-	t.Skip(msg)
 }
