@@ -22,6 +22,7 @@ const (
 	auxFormat = "raftis-format" // snapshot layout version, "1"
 	auxClock  = "raftis-clock"  // FSM.clock, ms
 	auxNodes  = "raftis-nodes"  // JSON object: member id → client address
+	auxIndex  = "raftis-index"  // index of the last log entry applied
 )
 
 // snapshot is a point-in-time, copy-on-write view of the data set. Its trees
@@ -32,6 +33,7 @@ type snapshot struct {
 	volatile [NumDatabases]int
 	nodes    map[string]string
 	clock    int64
+	index    uint64
 }
 
 // Snapshot captures the data set. It runs on the FSM goroutine, so no Apply
@@ -44,7 +46,7 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 }
 
 func (f *FSM) snapshotLocked() *snapshot {
-	s := &snapshot{nodes: maps.Clone(f.nodes), clock: f.clock}
+	s := &snapshot{nodes: maps.Clone(f.nodes), clock: f.clock, index: f.applied.Load()}
 	for i, db := range f.dbs {
 		s.dbs[i] = db.copyForSnapshot()
 		s.volatile[i] = len(db.volatile)
@@ -82,6 +84,7 @@ func (s *snapshot) writeRDB(out io.Writer) error {
 		w.WriteAux(auxFormat, "1"),
 		w.WriteAux(auxClock, strconv.FormatInt(s.clock, 10)),
 		w.WriteAux(auxNodes, string(nodes)),
+		w.WriteAux(auxIndex, strconv.FormatUint(s.index, 10)),
 	); err != nil {
 		return err
 	}
@@ -113,68 +116,81 @@ func (s *snapshot) writeRDB(out io.Writer) error {
 // the old data set untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	dbs, nodes, clock, err := readRDB(bufio.NewReaderSize(rc, 64<<10))
+	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10))
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	f.mu.Lock()
-	f.dbs, f.nodes, f.clock = dbs, nodes, clock
+	f.dbs, f.nodes, f.clock = st.dbs, st.nodes, st.clock
 	f.gen++
 	f.mu.Unlock()
+	// A snapshot from before raftis-index existed leaves the index as it
+	// was; it only serves waits for entries that are applied after it.
+	if st.index > 0 {
+		f.setApplied(st.index)
+	}
 	return nil
 }
 
+// restored is the state read back from an RDB file.
+type restored struct {
+	dbs   [NumDatabases]*DB
+	nodes map[string]string
+	clock int64
+	index uint64
+}
+
 // readRDB loads an RDB stream into fresh databases.
-func readRDB(r io.Reader) (dbs [NumDatabases]*DB, nodes map[string]string, clock int64, err error) {
-	for i := range dbs {
-		dbs[i] = newDB()
+func readRDB(r io.Reader) (*restored, error) {
+	st := &restored{nodes: make(map[string]string)}
+	for i := range st.dbs {
+		st.dbs[i] = newDB()
 	}
-	nodes = make(map[string]string)
 	rr, err := rdb.NewReader(r)
 	if err != nil {
-		return dbs, nil, 0, err
+		return nil, err
 	}
-	db := dbs[0]
+	db := st.dbs[0]
 	for {
 		rec, err := rr.Next()
 		if errors.Is(err, io.EOF) {
-			return dbs, nodes, clock, nil
+			return st, nil
 		}
 		if err != nil {
-			return dbs, nil, 0, err
+			return nil, err
 		}
 		switch rec.Kind {
 		case rdb.RecordAux:
-			if err := readAux(rec, nodes, &clock); err != nil {
-				return dbs, nil, 0, err
+			if err := st.readAux(rec); err != nil {
+				return nil, err
 			}
 		case rdb.RecordSelectDB:
 			if rec.DB < 0 || rec.DB >= NumDatabases {
-				return dbs, nil, 0, fmt.Errorf("database %d out of range", rec.DB)
+				return nil, fmt.Errorf("database %d out of range", rec.DB)
 			}
-			db = dbs[rec.DB]
+			db = st.dbs[rec.DB]
 		case rdb.RecordKey:
 			val, err := valueFromRecord(rec)
 			if err != nil {
-				return dbs, nil, 0, fmt.Errorf("key %q: %w", rec.Key, err)
+				return nil, fmt.Errorf("key %q: %w", rec.Key, err)
 			}
 			db.set(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs})
 		}
 	}
 }
 
-func readAux(rec *rdb.Record, nodes map[string]string, clock *int64) error {
+func (st *restored) readAux(rec *rdb.Record) error {
+	var err error
 	switch rec.AuxKey {
 	case auxClock:
-		n, err := strconv.ParseInt(rec.AuxValue, 10, 64)
-		if err != nil {
-			return fmt.Errorf("aux %s: %w", auxClock, err)
-		}
-		*clock = n
+		st.clock, err = strconv.ParseInt(rec.AuxValue, 10, 64)
+	case auxIndex:
+		st.index, err = strconv.ParseUint(rec.AuxValue, 10, 64)
 	case auxNodes:
-		if err := json.Unmarshal([]byte(rec.AuxValue), &nodes); err != nil {
-			return fmt.Errorf("aux %s: %w", auxNodes, err)
-		}
+		err = json.Unmarshal([]byte(rec.AuxValue), &st.nodes)
+	}
+	if err != nil {
+		return fmt.Errorf("aux %s: %w", rec.AuxKey, err)
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ func TestSnapshotIsPointInTimeAndRestores(t *testing.T) {
 	tf.write("SET", "a", "1")
 	tf.write("SET", "b", "2", "PX", "5000")
 	tf.writeEntry(Cmd{DB: 3, Args: toArgs([]string{"SET", "c", "in db 3"})})
+	snapIndex := tf.f.AppliedIndex()
 	snap, err := tf.f.Snapshot()
 	if err != nil {
 		t.Fatal(err)
@@ -70,6 +71,9 @@ func TestSnapshotIsPointInTimeAndRestores(t *testing.T) {
 	rt.check([]replyCase{{cmd("GET", "c"), bulkR("in db 3")}})
 	if restored.Clock() != tf.now {
 		t.Fatalf("restored clock %d, want %d", restored.Clock(), tf.now)
+	}
+	if snapIndex != 3 || restored.AppliedIndex() != snapIndex {
+		t.Fatalf("restored applied index %d, want the index at snapshot time %d (3)", restored.AppliedIndex(), snapIndex)
 	}
 }
 

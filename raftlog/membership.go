@@ -98,16 +98,17 @@ func (n *Node) Snapshot() error {
 
 // Status is a point-in-time summary of the member.
 type Status struct {
-	ID           string    `json:"id"`
-	State        string    `json:"state"`
-	LeaderID     string    `json:"leader_id"`
-	LeaderAddr   string    `json:"leader_raft_addr"`
-	Term         uint64    `json:"term"`
-	CommitIndex  uint64    `json:"commit_index"`
-	AppliedIndex uint64    `json:"applied_index"`
-	LastIndex    uint64    `json:"last_log_index"`
-	LastSnapshot uint64    `json:"last_snapshot_index"`
-	LastContact  time.Time `json:"-"`
+	ID            string    `json:"id"`
+	State         string    `json:"state"`
+	LeaderID      string    `json:"leader_id"`
+	LeaderAddr    string    `json:"leader_raft_addr"`
+	Term          uint64    `json:"term"`
+	CommitIndex   uint64    `json:"commit_index"`
+	DurableCommit uint64    `json:"durable_commit_index"` // recorded on disk: a restart replays up to it
+	AppliedIndex  uint64    `json:"applied_index"`
+	LastIndex     uint64    `json:"last_log_index"`
+	LastSnapshot  uint64    `json:"last_snapshot_index"`
+	LastContact   time.Time `json:"-"`
 }
 
 // Status reports the member's state.
@@ -116,15 +117,16 @@ func (n *Node) Status() Status {
 	stats := n.raft.Stats()
 	snapIndex, _ := strconv.ParseUint(stats["last_snapshot_index"], 10, 64)
 	return Status{
-		ID:           n.cfg.ID,
-		State:        n.raft.State().String(),
-		LeaderID:     leaderID,
-		LeaderAddr:   leaderAddr,
-		Term:         n.raft.CurrentTerm(),
-		CommitIndex:  n.raft.CommitIndex(),
-		AppliedIndex: n.raft.AppliedIndex(),
-		LastIndex:    n.raft.LastIndex(),
-		LastSnapshot: snapIndex,
-		LastContact:  n.raft.LastContact(),
+		ID:            n.cfg.ID,
+		State:         n.raft.State().String(),
+		LeaderID:      leaderID,
+		LeaderAddr:    leaderAddr,
+		Term:          n.raft.CurrentTerm(),
+		CommitIndex:   n.raft.CommitIndex(),
+		DurableCommit: n.DurableCommitIndex(),
+		AppliedIndex:  n.raft.AppliedIndex(),
+		LastIndex:     n.raft.LastIndex(),
+		LastSnapshot:  snapIndex,
+		LastContact:   n.raft.LastContact(),
 	}
 }

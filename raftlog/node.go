@@ -50,13 +50,17 @@ type Node struct {
 	transport *raft.NetworkTransport
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
+	logs      *commitLog
+	stop      chan struct{} // closed by Close: ends background loops
+	bg        sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
 }
 
 // Open starts the Raft member described by cfg, applying entries to fsm.
-// If the directory holds a snapshot, fsm is restored from it before Open
-// returns.
+// If the directory holds state, fsm is restored from the newest snapshot
+// and the entries known to be committed after it before Open returns (see
+// commitLog); Open waits for that replay if fsm has a WaitApplied method.
 func Open(cfg Config, fsm raft.FSM) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Warn, Output: os.Stderr})
@@ -64,9 +68,9 @@ func Open(cfg Config, fsm raft.FSM) (*Node, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg}
+	n := &Node{cfg: cfg, stop: make(chan struct{})}
 	if err := n.open(fsm); err != nil {
-		n.closeStores()
+		_ = n.Close()
 		return nil, err
 	}
 	return n, nil
@@ -82,10 +86,12 @@ func (n *Node) open(fsm raft.FSM) error {
 		return fmt.Errorf("open raft log %s: %w", cfg.Dir, err)
 	}
 	n.store = store
-	logs, err := raft.NewLogCache(512, store)
+	cache, err := raft.NewLogCache(512, store)
 	if err != nil {
 		return err
 	}
+	logs := newCommitLog(cache)
+	n.logs = logs
 	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, max(cfg.SnapshotRetain, 1), cfg.Logger.Named("snapshot"))
 	if err != nil {
 		return fmt.Errorf("open snapshot store: %w", err)
@@ -116,11 +122,20 @@ func (n *Node) open(fsm raft.FSM) error {
 			}
 		}
 	}
+	replayTo, err := n.limitReplay(rc)
+	if err != nil {
+		return err
+	}
 	n.raft, err = raft.NewRaft(rc, fsm, logs, store, snaps, n.transport)
 	if err != nil {
 		return fmt.Errorf("start raft: %w", err)
 	}
 	n.leader = watchLeader(n.raft)
+	if err := waitReplay(fsm, replayTo, cfg.Logger); err != nil {
+		return err
+	}
+	n.bg.Add(1)
+	go n.markCommits()
 	return nil
 }
 
@@ -130,6 +145,7 @@ func (n *Node) raftConfig() *raft.Config {
 	rc.LocalID = raft.ServerID(cfg.ID)
 	rc.Logger = cfg.Logger
 	rc.ShutdownOnRemove = false
+	rc.RestoreCommittedLogs = true // see commitLog
 	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
 	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
 	setIf(&rc.TrailingLogs, cfg.TrailingLogs)
@@ -152,6 +168,8 @@ func setIf[T comparable](dst *T, v T) {
 func (n *Node) Close() error {
 	n.closeOnce.Do(func() {
 		var errs []error
+		close(n.stop)
+		n.bg.Wait()
 		if n.raft != nil {
 			n.leader.stop()
 			errs = append(errs, n.raft.Shutdown().Error())

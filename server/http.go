@@ -79,6 +79,7 @@ type Status struct {
 	LeaderRedisAddr string   `json:"leader_redis_addr"`
 	Term            uint64   `json:"term"`
 	CommitIndex     uint64   `json:"commit_index"`
+	DurableCommit   uint64   `json:"durable_commit_index"`
 	AppliedIndex    uint64   `json:"applied_index"`
 	LastLogIndex    uint64   `json:"last_log_index"`
 	LastSnapshot    uint64   `json:"last_snapshot_index"`
@@ -93,7 +94,7 @@ func (s *Server) Status() Status {
 	members, _ := s.members()
 	return Status{
 		ID: st.ID, State: strings.ToLower(st.State), Leader: st.LeaderID, LeaderRedisAddr: s.leaderRedisAddr(),
-		Term: st.Term, CommitIndex: st.CommitIndex, AppliedIndex: st.AppliedIndex,
+		Term: st.Term, CommitIndex: st.CommitIndex, DurableCommit: st.DurableCommit, AppliedIndex: st.AppliedIndex,
 		LastLogIndex: st.LastIndex, LastSnapshot: st.LastSnapshot,
 		RedisAddr: s.cfg.RedisAddr, HTTPAddr: s.cfg.HTTPAddr, Nodes: members,
 	}

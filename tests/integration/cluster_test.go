@@ -128,6 +128,46 @@ func TestFullRestartKeepsAcknowledgedWrites(t *testing.T) {
 	}
 }
 
+// A member restarted alone, with no quorum to elect a leader, serves every
+// write it had applied, not the older data set of its last snapshot: it
+// replays its log up to the commit index recorded on its disk.
+func TestRestartedNodeServesItsWritesWithoutALeader(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20})
+	ctx := tc.Ctx(t)
+	leader := c.Leader()
+	acked := map[string]string{}
+	for i := 0; i < 200; i++ {
+		key, val := fmt.Sprintf("k%d", i%40), fmt.Sprintf("v%d", i)
+		if err := leader.Client().Set(ctx, key, val, 0).Err(); err != nil {
+			t.Fatalf("SET %s: %v", key, err)
+		}
+		acked[key] = val
+	}
+	last := leader.FSM.AppliedIndex()
+	f := c.Followers()[0]
+	tc.Poll(t, 10*time.Second, "every member to record the last write as committed", func() bool {
+		for _, nd := range c.Nodes {
+			if nd.Raft.DurableCommitIndex() < last {
+				return false
+			}
+		}
+		return true
+	})
+	for _, nd := range c.Nodes {
+		c.Kill(nd)
+	}
+	c.Restart(f)
+	if id, _ := f.Raft.Leader(); id != "" {
+		t.Fatalf("%s knows leader %q with two of three members down", f.ID, id)
+	}
+	for k, v := range acked {
+		got, err := f.Client().Get(ctx, k).Result()
+		if err != nil || got != v {
+			t.Fatalf("GET %s on %s restarted alone = %q, %v; want %q", k, f.ID, got, err, v)
+		}
+	}
+}
+
 func TestNewNodeGetsDataBySnapshotInstall(t *testing.T) {
 	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 64, TrailingLogs: 16})
 	ctx := tc.Ctx(t)

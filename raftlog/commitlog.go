@@ -1,0 +1,267 @@
+package raftlog
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/raft"
+)
+
+// Restart without going back in time.
+//
+// hashicorp/raft does not persist the commit index: a restarted member
+// restores its newest snapshot and applies nothing more until a leader tells
+// it what is committed. Until then it would serve the data set as of that
+// snapshot, up to a snapshot threshold of writes older than what it served
+// before it stopped, and with no quorum it would do so for good.
+//
+// raft's RestoreCommittedLogs fixes that when the log store implements
+// raft.CommitTrackingLogStore: the commit index raft stages before each
+// append must be persisted atomically with that append, and on start raft
+// replays the log up to it before NewRaft returns. commitLog does this for
+// the BoltDB store without a second write: it records the staged index in
+// the Extensions field of the last log of each append, which the store
+// writes in the same transaction. Extensions is otherwise unused by raftis.
+//
+// The index recorded lags the append that carries it, so after a burst of
+// writes the newest ones are committed but not yet marked so on disk. The
+// leader's commit marker (see Node.markCommits) closes that gap once writes
+// pause, by appending a barrier that carries the final commit index.
+type commitLog struct {
+	raft.LogStore
+
+	staged atomic.Uint64 // commit index staged for the next append
+	// durable is the highest commit index recorded on disk: what a restart
+	// replays up to.
+	durable atomic.Uint64
+	// lastData is the index of the last appended entry that changes state
+	// (a command or a configuration), as opposed to a barrier or no-op.
+	lastData atomic.Uint64
+	appends  atomic.Uint64 // StoreLogs calls, so the marker can tell a pause
+	// limit caps what GetCommitIndex returns: raft queues the whole replay
+	// for the FSM before the FSM goroutine starts, in a channel of 128
+	// batches, so a longer replay would block NewRaft for good. Entries past
+	// the cap are applied once a leader is heard from, as without replay.
+	limit uint64
+}
+
+var _ raft.CommitTrackingLogStore = (*commitLog)(nil)
+
+// commitExt marks Extensions written by commitLog: a version byte, then the
+// commit index as 8 big-endian bytes.
+const commitExtVersion = 0xc1
+
+func encodeCommitExt(index uint64) []byte {
+	b := make([]byte, 9)
+	b[0] = commitExtVersion
+	binary.BigEndian.PutUint64(b[1:], index)
+	return b
+}
+
+// decodeCommitExt returns the commit index in ext, or 0 if ext is not one.
+func decodeCommitExt(ext []byte) uint64 {
+	if len(ext) != 9 || ext[0] != commitExtVersion {
+		return 0
+	}
+	return binary.BigEndian.Uint64(ext[1:])
+}
+
+func newCommitLog(store raft.LogStore) *commitLog {
+	c := &commitLog{LogStore: store, limit: ^uint64(0)}
+	if ci, err := c.recorded(); err == nil {
+		c.durable.Store(ci)
+	}
+	return c
+}
+
+// StageCommitIndex implements raft.CommitTrackingLogStore.
+func (c *commitLog) StageCommitIndex(index uint64) error {
+	c.staged.Store(index)
+	return nil
+}
+
+// GetCommitIndex implements raft.CommitTrackingLogStore: the commit index
+// recorded with the last log, never past that log or the replay limit.
+func (c *commitLog) GetCommitIndex() (uint64, error) {
+	ci, err := c.recorded()
+	return min(ci, c.limit), err
+}
+
+func (c *commitLog) recorded() (uint64, error) {
+	last, err := c.LastIndex()
+	if err != nil || last == 0 {
+		return 0, err
+	}
+	var l raft.Log
+	if err := c.GetLog(last, &l); err != nil {
+		return 0, err
+	}
+	return min(decodeCommitExt(l.Extensions), last), nil
+}
+
+// StoreLog implements raft.LogStore.
+func (c *commitLog) StoreLog(l *raft.Log) error {
+	return c.StoreLogs([]*raft.Log{l})
+}
+
+// StoreLogs implements raft.LogStore. It stores a copy of the last log with
+// the staged commit index in its Extensions; the caller's logs are not
+// modified.
+func (c *commitLog) StoreLogs(logs []*raft.Log) error {
+	if len(logs) == 0 {
+		return c.LogStore.StoreLogs(logs)
+	}
+	last := logs[len(logs)-1]
+	ci := min(c.staged.Load(), last.Index)
+	marked := *last
+	marked.Extensions = encodeCommitExt(ci)
+	out := make([]*raft.Log, len(logs))
+	copy(out, logs)
+	out[len(out)-1] = &marked
+	if err := c.LogStore.StoreLogs(out); err != nil {
+		return err
+	}
+	c.durable.Store(ci)
+	for i := len(logs) - 1; i >= 0; i-- {
+		if t := logs[i].Type; t == raft.LogCommand || t == raft.LogConfiguration {
+			c.lastData.Store(logs[i].Index)
+			break
+		}
+	}
+	c.appends.Add(1)
+	return nil
+}
+
+// DeleteRange implements raft.LogStore. A follower truncating a conflicting
+// suffix may drop the log that carried the durable index; the new last log
+// carries its own.
+func (c *commitLog) DeleteRange(lo, hi uint64) error {
+	if err := c.LogStore.DeleteRange(lo, hi); err != nil {
+		return err
+	}
+	if ci, err := c.recorded(); err == nil {
+		c.durable.Store(ci)
+	}
+	return nil
+}
+
+// replayBatches bounds a replay to half of the 128 batches raft can queue
+// for the FSM before its goroutine starts.
+const replayBatches = 64
+
+// limitReplay caps the replay so it fits raft's queue, counting from the
+// oldest snapshot raft might fall back to. It returns the index of the last
+// entry the replay hands the FSM past the newest snapshot, or 0 if none.
+func (n *Node) limitReplay(rc *raft.Config) (uint64, error) {
+	metas, err := n.snaps.List()
+	if err != nil {
+		return 0, fmt.Errorf("list snapshots: %w", err)
+	}
+	var oldest, newest uint64
+	for i, m := range metas {
+		if i == 0 || m.Index < oldest {
+			oldest = m.Index
+		}
+		newest = max(newest, m.Index)
+	}
+	n.logs.limit = oldest + replayBatches*uint64(rc.MaxAppendEntries)
+	to, err := n.logs.GetCommitIndex()
+	if err != nil {
+		return 0, fmt.Errorf("read commit index: %w", err)
+	}
+	// raft rebuilds its membership on start by scanning the log after the
+	// last applied index, so a replay past a configuration entry would
+	// lose that entry (hashicorp/raft v1.8.0). Stop short of the first
+	// one; after a membership change the replay resumes once the change is
+	// older than every retained snapshot.
+	first, err := n.logs.FirstIndex()
+	if err != nil {
+		return 0, fmt.Errorf("read first log index: %w", err)
+	}
+	for i := max(oldest+1, first); i <= to; i++ {
+		var l raft.Log
+		if err := n.logs.GetLog(i, &l); err != nil {
+			return 0, fmt.Errorf("read log %d: %w", i, err)
+		}
+		if l.Type == raft.LogConfiguration {
+			to = i - 1
+			break
+		}
+	}
+	n.logs.limit = min(n.logs.limit, to)
+	// The FSM sees commands and configurations only, so wait for the last
+	// of those: the replay may end on a barrier or a no-op.
+	for ; to > newest; to-- {
+		var l raft.Log
+		if err := n.logs.GetLog(to, &l); err != nil {
+			return 0, fmt.Errorf("read log %d: %w", to, err)
+		}
+		if l.Type == raft.LogCommand || l.Type == raft.LogConfiguration {
+			return to, nil
+		}
+	}
+	return 0, nil
+}
+
+// replayTimeout bounds the wait for the replay, which applies at most
+// replayBatches×MaxAppendEntries entries from the local disk.
+const replayTimeout = time.Minute
+
+// waitReplay waits until fsm has applied the entries raft queued for it
+// while starting, so a member serves nothing older than what it had.
+func waitReplay(fsm raft.FSM, index uint64, logger hclog.Logger) error {
+	w, ok := fsm.(interface {
+		WaitApplied(ctx context.Context, index uint64) error
+	})
+	if !ok || index == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), replayTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := w.WaitApplied(ctx, index); err != nil {
+		return fmt.Errorf("replay committed log up to %d: %w", index, err)
+	}
+	logger.Info("replayed committed log", "index", index, "took", time.Since(start))
+	return nil
+}
+
+// markInterval is how often the leader checks whether the last entries it
+// committed are recorded as committed on disk.
+const markInterval = 20 * time.Millisecond
+
+// markCommits runs on every member and acts while it leads: once writes
+// pause with entries committed but not yet recorded as such (the index
+// recorded lags the append that carries it), it appends a barrier, which
+// carries the commit index to disk on every member that stores it.
+func (n *Node) markCommits() {
+	defer n.bg.Done()
+	t := time.NewTicker(markInterval)
+	defer t.Stop()
+	var seen uint64 // appends at the previous tick
+	for {
+		select {
+		case <-t.C:
+		case <-n.stop:
+			return
+		}
+		appends := n.logs.appends.Load()
+		quiet := appends == seen
+		seen = appends
+		last := n.logs.lastData.Load()
+		if !quiet || !n.IsLeader() || n.logs.durable.Load() >= last || n.raft.CommitIndex() < last {
+			continue
+		}
+		if err := n.raft.Barrier(markInterval * 50).Error(); err != nil {
+			n.cfg.Logger.Debug("commit marker barrier failed", "error", err)
+		}
+	}
+}
+
+// DurableCommitIndex is the highest index recorded on this member's disk as
+// committed: a restart serves at least the data set as of that entry.
+func (n *Node) DurableCommitIndex() uint64 { return n.logs.durable.Load() }
