@@ -3,7 +3,10 @@ package raftlog
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -42,14 +45,32 @@ type commitLog struct {
 	// (a command or a configuration), as opposed to a barrier or no-op.
 	lastData atomic.Uint64
 	appends  atomic.Uint64 // StoreLogs calls, so the marker can tell a pause
-	// limit caps what GetCommitIndex returns: raft queues the whole replay
-	// for the FSM before the FSM goroutine starts, in a channel of 128
-	// batches, so a longer replay would block NewRaft for good. Entries past
-	// the cap are applied once a leader is heard from, as without replay.
-	limit uint64
+	// lastConfig is the index of the last configuration entry appended.
+	lastConfig atomic.Uint64
+	// restored is the index of the snapshot raft restored on start, told by
+	// snapshotStore; replays start after it.
+	restored  atomic.Uint64
+	maxReplay uint64 // entries a start-up replay may apply
 }
 
 var _ raft.CommitTrackingLogStore = (*commitLog)(nil)
+
+// snapshotStore tells commitLog which snapshot raft restores on start: the
+// last one it opens while starting is the one restored (raft opens the
+// newest first and falls back to older ones only if that fails).
+type snapshotStore struct {
+	raft.SnapshotStore
+	logs     *commitLog
+	starting atomic.Bool
+}
+
+func (s *snapshotStore) Open(id string) (*raft.SnapshotMeta, io.ReadCloser, error) {
+	meta, rc, err := s.SnapshotStore.Open(id)
+	if err == nil && s.starting.Load() {
+		s.logs.restored.Store(meta.Index)
+	}
+	return meta, rc, err
+}
 
 // commitExt marks Extensions written by commitLog: a version byte, then the
 // commit index as 8 big-endian bytes.
@@ -71,7 +92,7 @@ func decodeCommitExt(ext []byte) uint64 {
 }
 
 func newCommitLog(store raft.LogStore) *commitLog {
-	c := &commitLog{LogStore: store, limit: ^uint64(0)}
+	c := &commitLog{LogStore: store, maxReplay: ^uint64(0) >> 1}
 	if ci, err := c.recorded(); err == nil {
 		c.durable.Store(ci)
 	}
@@ -84,11 +105,41 @@ func (c *commitLog) StageCommitIndex(index uint64) error {
 	return nil
 }
 
-// GetCommitIndex implements raft.CommitTrackingLogStore: the commit index
-// recorded with the last log, never past that log or the replay limit.
+// GetCommitIndex implements raft.CommitTrackingLogStore. raft calls it once,
+// on start, right after restoring a snapshot, and replays the log from that
+// snapshot up to the index returned: the commit index recorded with the
+// last log, cut short
+//   - at maxReplay entries past the snapshot: raft queues the whole replay
+//     for the FSM before the FSM goroutine starts, in a channel of 128
+//     batches, so a longer replay would block NewRaft for good;
+//   - before the first configuration entry past the snapshot: raft rebuilds
+//     its membership by scanning the log after what it applied, so a replay
+//     past a configuration entry would lose that change (hashicorp/raft
+//     v1.8.0).
+//
+// Entries past the cut are applied once a leader is heard from, as without
+// replay.
 func (c *commitLog) GetCommitIndex() (uint64, error) {
-	ci, err := c.recorded()
-	return min(ci, c.limit), err
+	to, err := c.recorded()
+	if err != nil {
+		return 0, err
+	}
+	from := c.restored.Load()
+	to = min(to, from+c.maxReplay)
+	first, err := c.FirstIndex()
+	if err != nil {
+		return 0, err
+	}
+	for i := max(from+1, first); i <= to; i++ {
+		var l raft.Log
+		if err := c.GetLog(i, &l); err != nil {
+			return 0, err
+		}
+		if l.Type == raft.LogConfiguration {
+			return i - 1, nil
+		}
+	}
+	return to, nil
 }
 
 func (c *commitLog) recorded() (uint64, error) {
@@ -126,10 +177,13 @@ func (c *commitLog) StoreLogs(logs []*raft.Log) error {
 		return err
 	}
 	c.durable.Store(ci)
-	for i := len(logs) - 1; i >= 0; i-- {
-		if t := logs[i].Type; t == raft.LogCommand || t == raft.LogConfiguration {
-			c.lastData.Store(logs[i].Index)
-			break
+	for _, l := range logs {
+		switch l.Type {
+		case raft.LogCommand:
+			c.lastData.Store(l.Index)
+		case raft.LogConfiguration:
+			c.lastData.Store(l.Index)
+			c.lastConfig.Store(l.Index)
 		}
 	}
 	c.appends.Add(1)
@@ -153,54 +207,17 @@ func (c *commitLog) DeleteRange(lo, hi uint64) error {
 // for the FSM before its goroutine starts.
 const replayBatches = 64
 
-// limitReplay caps the replay so it fits raft's queue, counting from the
-// oldest snapshot raft might fall back to. It returns the index of the last
-// entry the replay hands the FSM past the newest snapshot, or 0 if none.
-func (n *Node) limitReplay(rc *raft.Config) (uint64, error) {
-	metas, err := n.snaps.List()
-	if err != nil {
-		return 0, fmt.Errorf("list snapshots: %w", err)
-	}
-	var oldest, newest uint64
-	for i, m := range metas {
-		if i == 0 || m.Index < oldest {
-			oldest = m.Index
-		}
-		newest = max(newest, m.Index)
-	}
-	n.logs.limit = oldest + replayBatches*uint64(rc.MaxAppendEntries)
-	to, err := n.logs.GetCommitIndex()
-	if err != nil {
-		return 0, fmt.Errorf("read commit index: %w", err)
-	}
-	// raft rebuilds its membership on start by scanning the log after the
-	// last applied index, so a replay past a configuration entry would
-	// lose that entry (hashicorp/raft v1.8.0). Stop short of the first
-	// one; after a membership change the replay resumes once the change is
-	// older than every retained snapshot.
-	first, err := n.logs.FirstIndex()
-	if err != nil {
-		return 0, fmt.Errorf("read first log index: %w", err)
-	}
-	for i := max(oldest+1, first); i <= to; i++ {
-		var l raft.Log
-		if err := n.logs.GetLog(i, &l); err != nil {
-			return 0, fmt.Errorf("read log %d: %w", i, err)
-		}
-		if l.Type == raft.LogConfiguration {
-			to = i - 1
-			break
-		}
-	}
-	n.logs.limit = min(n.logs.limit, to)
-	// The FSM sees commands and configurations only, so wait for the last
-	// of those: the replay may end on a barrier or a no-op.
-	for ; to > newest; to-- {
+// replayTarget is the index of the last command the start-up replay handed
+// the FSM, or 0 if it replayed nothing. Called right after NewRaft, whose
+// AppliedIndex is then where the replay (or the snapshot) ended.
+func (n *Node) replayTarget() (uint64, error) {
+	from := n.logs.restored.Load()
+	for to := n.raft.AppliedIndex(); to > from; to-- {
 		var l raft.Log
 		if err := n.logs.GetLog(to, &l); err != nil {
 			return 0, fmt.Errorf("read log %d: %w", to, err)
 		}
-		if l.Type == raft.LogCommand || l.Type == raft.LogConfiguration {
+		if l.Type == raft.LogCommand {
 			return to, nil
 		}
 	}
@@ -234,20 +251,33 @@ func waitReplay(fsm raft.FSM, index uint64, logger hclog.Logger) error {
 // committed are recorded as committed on disk.
 const markInterval = 20 * time.Millisecond
 
-// markCommits runs on every member and acts while it leads: once writes
-// pause with entries committed but not yet recorded as such (the index
-// recorded lags the append that carries it), it appends a barrier, which
-// carries the commit index to disk on every member that stores it.
+// markCommits runs on every member.
+//
+// While it leads: once writes pause with entries committed but not yet
+// recorded as such (the index recorded lags the append that carries it), it
+// appends a barrier, which carries the commit index to disk on every member
+// that stores it.
+//
+// On every member: once a membership change is applied, it takes a
+// snapshot, so the change is inside the snapshot a restart begins from and
+// does not stop the replay (see GetCommitIndex). Membership changes are
+// rare; a young cluster's joins are the common case.
 func (n *Node) markCommits() {
 	defer n.bg.Done()
 	t := time.NewTicker(markInterval)
 	defer t.Stop()
-	var seen uint64 // appends at the previous tick
+	var seen uint64                       // appends at the previous tick
+	snapshotted := n.logs.restored.Load() // membership changes up to here are in a snapshot
 	for {
 		select {
 		case <-t.C:
 		case <-n.stop:
 			return
+		}
+		if cfg := n.logs.lastConfig.Load(); cfg > snapshotted && n.raft.AppliedIndex() >= cfg {
+			if n.snapshotCovers(cfg) {
+				snapshotted = cfg
+			}
 		}
 		appends := n.logs.appends.Load()
 		quiet := appends == seen
@@ -260,6 +290,18 @@ func (n *Node) markCommits() {
 			n.cfg.Logger.Debug("commit marker barrier failed", "error", err)
 		}
 	}
+}
+
+// snapshotCovers takes a snapshot if needed and reports whether the newest
+// one includes the entry at index.
+func (n *Node) snapshotCovers(index uint64) bool {
+	err := n.raft.Snapshot().Error()
+	if err != nil && !errors.Is(err, raft.ErrNothingNewToSnapshot) {
+		n.cfg.Logger.Debug("snapshot after a membership change", "index", index, "error", err)
+		return false
+	}
+	last, _ := strconv.ParseUint(n.raft.Stats()["last_snapshot_index"], 10, 64)
+	return last >= index
 }
 
 // DurableCommitIndex is the highest index recorded on this member's disk as

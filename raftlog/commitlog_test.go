@@ -3,6 +3,7 @@ package raftlog
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,12 +53,16 @@ func TestCommitLogRecordsStagedIndexWithLastLog(t *testing.T) {
 		t.Fatalf("a barrier moved lastData to %d", c.lastData.Load())
 	}
 
-	// The replay limit caps what raft is told.
-	c.limit = 2
+	// A replay goes at most maxReplay entries past the restored snapshot.
+	c.maxReplay = 2
 	if ci, _ := c.GetCommitIndex(); ci != 2 {
-		t.Fatalf("commit index %d, want the limit 2", ci)
+		t.Fatalf("commit index %d, want 2 (maxReplay past no snapshot)", ci)
 	}
-	c.limit = ^uint64(0)
+	c.restored.Store(1)
+	if ci, _ := c.GetCommitIndex(); ci != 3 {
+		t.Fatalf("commit index %d, want 3 (maxReplay past the snapshot at 1)", ci)
+	}
+	c.maxReplay, c.restored = ^uint64(0)>>1, atomic.Uint64{}
 
 	// Truncating the suffix leaves the index recorded with the new last log.
 	if err := c.DeleteRange(3, 3); err != nil {
@@ -65,6 +70,31 @@ func TestCommitLogRecordsStagedIndexWithLastLog(t *testing.T) {
 	}
 	if ci, _ := c.GetCommitIndex(); ci != 1 || c.durable.Load() != 1 {
 		t.Fatalf("after truncation: commit index %d durable %d, want 1", ci, c.durable.Load())
+	}
+}
+
+func TestCommitLogReplayStopsBeforeConfiguration(t *testing.T) {
+	c := newCommitLog(raft.NewInmemStore())
+	_ = c.StageCommitIndex(4)
+	err := c.StoreLogs([]*raft.Log{
+		{Index: 1, Term: 1, Type: raft.LogCommand},
+		{Index: 2, Term: 1, Type: raft.LogConfiguration},
+		{Index: 3, Term: 1, Type: raft.LogCommand},
+		{Index: 4, Term: 1, Type: raft.LogCommand},
+		{Index: 5, Term: 1, Type: raft.LogCommand},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.lastConfig.Load() != 2 || c.lastData.Load() != 5 {
+		t.Fatalf("lastConfig %d lastData %d, want 2 and 5", c.lastConfig.Load(), c.lastData.Load())
+	}
+	if ci, _ := c.GetCommitIndex(); ci != 1 {
+		t.Fatalf("replay to %d, want 1: stop before the configuration at 2", ci)
+	}
+	c.restored.Store(2) // a snapshot includes the configuration
+	if ci, _ := c.GetCommitIndex(); ci != 4 {
+		t.Fatalf("replay to %d, want the recorded commit index 4", ci)
 	}
 }
 
@@ -213,9 +243,11 @@ func TestRestartReplayIsCapped(t *testing.T) {
 	}
 }
 
-func TestRestartReplayStopsBeforeAMembershipChange(t *testing.T) {
+func TestRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T) {
 	// raft rebuilds membership by scanning the log after what it applied,
-	// so replaying past a configuration entry would forget the change.
+	// so a replay must not pass a configuration entry that no snapshot
+	// holds; each member snapshots after a membership change so that the
+	// replay need not stop there.
 	dir := t.TempDir()
 	n, err := Open(testConfig(dir, true), newIndexFSM())
 	if err != nil {
@@ -223,15 +255,19 @@ func TestRestartReplayStopsBeforeAMembershipChange(t *testing.T) {
 	}
 	waitLeader(t, n)
 	applyN(t, n, 5)
-	if err := n.Snapshot(); err != nil {
-		t.Fatal(err)
-	}
-	applyN(t, n, 3)
 	// A non-voter does not count for quorum: the change commits alone.
-	if err := n.Raft().AddNonvoter("n9", "127.0.0.1:9", 0, time.Second).Error(); err != nil {
+	f := n.Raft().AddNonvoter("n9", "127.0.0.1:9", 0, time.Second)
+	if err := f.Error(); err != nil {
 		t.Fatal(err)
 	}
-	applyN(t, n, 4)
+	deadline := time.Now().Add(10 * time.Second)
+	for n.Status().LastSnapshot < f.Index() {
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot includes the membership change at %d (last snapshot %d)", f.Index(), n.Status().LastSnapshot)
+		}
+		time.Sleep(markInterval)
+	}
+	applyN(t, n, 7)
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -242,8 +278,8 @@ func TestRestartReplayStopsBeforeAMembershipChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer n2.Close()
-	if got := fsm.count(); got != 8 {
-		t.Fatalf("%d entries applied, want 8: the snapshot's 5 and the 3 before the membership change", got)
+	if got := fsm.count(); got != 12 {
+		t.Fatalf("%d entries applied after restart, want 12", got)
 	}
 	servers, err := n2.Servers()
 	if err != nil {

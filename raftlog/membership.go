@@ -108,6 +108,7 @@ type Status struct {
 	AppliedIndex  uint64    `json:"applied_index"`
 	LastIndex     uint64    `json:"last_log_index"`
 	LastSnapshot  uint64    `json:"last_snapshot_index"`
+	LastConfig    uint64    `json:"last_configuration_index"` // the latest membership change
 	LastContact   time.Time `json:"-"`
 }
 
@@ -127,6 +128,7 @@ func (n *Node) Status() Status {
 		AppliedIndex:  n.raft.AppliedIndex(),
 		LastIndex:     n.raft.LastIndex(),
 		LastSnapshot:  snapIndex,
+		LastConfig:    n.logs.lastConfig.Load(),
 		LastContact:   n.raft.LastContact(),
 	}
 }

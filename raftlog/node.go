@@ -122,17 +122,24 @@ func (n *Node) open(fsm raft.FSM) error {
 			}
 		}
 	}
-	replayTo, err := n.limitReplay(rc)
-	if err != nil {
-		return err
-	}
-	n.raft, err = raft.NewRaft(rc, fsm, logs, store, snaps, n.transport)
+	logs.maxReplay = replayBatches * uint64(rc.MaxAppendEntries)
+	tracked := &snapshotStore{SnapshotStore: snaps, logs: logs}
+	tracked.starting.Store(true)
+	n.raft, err = raft.NewRaft(rc, fsm, logs, store, tracked, n.transport)
+	tracked.starting.Store(false)
 	if err != nil {
 		return fmt.Errorf("start raft: %w", err)
 	}
 	n.leader = watchLeader(n.raft)
+	replayTo, err := n.replayTarget()
+	if err != nil {
+		return err
+	}
 	if err := waitReplay(fsm, replayTo, cfg.Logger); err != nil {
 		return err
+	}
+	if c := n.raft.GetConfiguration(); c.Error() == nil {
+		logs.lastConfig.Store(max(logs.lastConfig.Load(), c.Index()))
 	}
 	n.bg.Add(1)
 	go n.markCommits()

@@ -134,7 +134,8 @@ func (s *Server) infoRaft() string {
 	kv := []any{"raft_node_id", st.ID, "raft_state", strings.ToLower(st.State), "raft_term", st.Term,
 		"raft_leader_id", st.LeaderID, "raft_leader_redis_addr", s.leaderRedisAddr(),
 		"raft_commit_index", st.CommitIndex, "raft_durable_commit_index", st.DurableCommit, "raft_applied_index", s.data.AppliedIndex(),
-		"raft_last_log_index", st.LastIndex, "raft_last_snapshot_index", st.LastSnapshot}
+		"raft_last_log_index", st.LastIndex, "raft_last_snapshot_index", st.LastSnapshot,
+		"raft_last_configuration_index", st.LastConfig}
 	members, _ := s.members()
 	kv = append(kv, "raft_members", len(members))
 	for i, m := range members {
