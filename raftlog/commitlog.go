@@ -247,9 +247,12 @@ func waitReplay(fsm raft.FSM, index uint64, logger hclog.Logger) error {
 	return nil
 }
 
-// markInterval is how often the leader checks whether the last entries it
-// committed are recorded as committed on disk.
-const markInterval = 20 * time.Millisecond
+// markInterval is how often markCommits looks at the log; snapshotRetry is
+// how long it waits after a snapshot attempt failed.
+const (
+	markInterval  = 20 * time.Millisecond
+	snapshotRetry = time.Second
+)
 
 // markCommits runs on every member.
 //
@@ -268,15 +271,18 @@ func (n *Node) markCommits() {
 	defer t.Stop()
 	var seen uint64                       // appends at the previous tick
 	snapshotted := n.logs.restored.Load() // membership changes up to here are in a snapshot
+	var retryAt time.Time
 	for {
 		select {
 		case <-t.C:
 		case <-n.stop:
 			return
 		}
-		if cfg := n.logs.lastConfig.Load(); cfg > snapshotted && n.raft.AppliedIndex() >= cfg {
+		if cfg := n.logs.lastConfig.Load(); cfg > snapshotted && n.raft.AppliedIndex() >= cfg && time.Now().After(retryAt) {
 			if n.snapshotCovers(cfg) {
 				snapshotted = cfg
+			} else {
+				retryAt = time.Now().Add(snapshotRetry)
 			}
 		}
 		appends := n.logs.appends.Load()

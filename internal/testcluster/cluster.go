@@ -47,6 +47,7 @@ type Node struct {
 type Cluster struct {
 	t     testing.TB
 	opts  Options
+	dir   string // the nodes' directories are in here
 	Nodes []*Node
 }
 
@@ -54,7 +55,9 @@ type Cluster struct {
 // HTTP API of the first, and Start returns once every node knows the leader.
 func Start(t testing.TB, n int, opts Options) *Cluster {
 	t.Helper()
-	c := &Cluster{t: t, opts: opts}
+	// The directory first: cleanups run last-registered first, so the nodes
+	// stop before their files are removed.
+	c := &Cluster{t: t, opts: opts, dir: t.TempDir()}
 	t.Cleanup(c.stopAll)
 	for i := 0; i < n; i++ {
 		c.AddNode()
@@ -67,7 +70,7 @@ func Start(t testing.TB, n int, opts Options) *Cluster {
 func (c *Cluster) AddNode() *Node {
 	c.t.Helper()
 	nd := &Node{ID: fmt.Sprintf("n%d", len(c.Nodes)+1), RedisAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", RaftAddr: "127.0.0.1:0"}
-	nd.Dir = filepath.Join(c.t.TempDir(), nd.ID)
+	nd.Dir = filepath.Join(c.dir, nd.ID)
 	first := len(c.Nodes) == 0
 	c.start(nd, first)
 	if !first {
