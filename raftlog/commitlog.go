@@ -257,9 +257,9 @@ const (
 // markCommits runs on every member.
 //
 // While it leads: once writes pause with entries committed but not yet
-// recorded as such (the index recorded lags the append that carries it), it
-// appends a barrier, which carries the commit index to disk on every member
-// that stores it.
+// recorded as such (the index recorded lags the append that carries it), or
+// when AnnounceCommit asks, it appends a barrier, which carries the commit
+// index to every member and to its disk.
 //
 // On every member: once a membership change is applied, it takes a
 // snapshot, so the change is inside the snapshot a restart begins from and
@@ -273,8 +273,11 @@ func (n *Node) markCommits() {
 	snapshotted := n.logs.restored.Load() // membership changes up to here are in a snapshot
 	var retryAt time.Time
 	for {
+		nudged := false
 		select {
 		case <-t.C:
+		case <-n.nudge:
+			nudged = true
 		case <-n.stop:
 			return
 		}
@@ -289,7 +292,7 @@ func (n *Node) markCommits() {
 		quiet := appends == seen
 		seen = appends
 		last := n.logs.lastData.Load()
-		if !quiet || !n.IsLeader() || n.logs.durable.Load() >= last || n.raft.CommitIndex() < last {
+		if !(quiet || nudged) || !n.IsLeader() || n.logs.durable.Load() >= last || n.raft.CommitIndex() < last {
 			continue
 		}
 		if err := n.raft.Barrier(markInterval * 50).Error(); err != nil {
@@ -308,6 +311,20 @@ func (n *Node) snapshotCovers(index uint64) bool {
 	}
 	last, _ := strconv.ParseUint(n.raft.Stats()["last_snapshot_index"], 10, 64)
 	return last >= index
+}
+
+// AnnounceCommit makes the followers learn the leader's commit index soon,
+// instead of with the next append or within raft's CommitTimeout: unless an
+// append after the last committed entry already carries the index, the
+// commit marker appends a barrier now. A follower that forwarded a write
+// waits to apply it before it replies, so the leader calls this once such a
+// write has committed. It does not block; calls while a barrier is pending
+// coalesce.
+func (n *Node) AnnounceCommit() {
+	select {
+	case n.nudge <- struct{}{}:
+	default:
+	}
 }
 
 // DurableCommitIndex is the highest index recorded on this member's disk as

@@ -52,6 +52,7 @@ type Node struct {
 	leader    *leaderWatch
 	logs      *commitLog
 	stop      chan struct{} // closed by Close: ends background loops
+	nudge     chan struct{} // AnnounceCommit → markCommits
 	bg        sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
@@ -68,7 +69,7 @@ func Open(cfg Config, fsm raft.FSM) (*Node, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, stop: make(chan struct{})}
+	n := &Node{cfg: cfg, stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
 	if err := n.open(fsm); err != nil {
 		_ = n.Close()
 		return nil, err

@@ -107,6 +107,9 @@ func (s *Server) forwarded(c *call) {
 	case errReply != "":
 		c.conn.WriteError(errReply)
 	default:
+		// The follower waits to apply the write before it replies: tell it
+		// the commit now rather than with the next append.
+		s.node.AnnounceCommit()
 		c.conn.WriteArray(2)
 		c.conn.WriteInt64(int64(index))
 		c.conn.WriteBulk(replies)
