@@ -175,28 +175,42 @@ func applyN(t *testing.T, n *Node, count int) {
 	}
 }
 
-func TestRestartReplaysCommittedEntriesBeforeLeaderContact(t *testing.T) {
-	dir := t.TempDir()
-	n, err := Open(testConfig(dir, true), newIndexFSM())
+// startOne opens a member with cfg and waits until it leads.
+func startOne(t *testing.T, cfg Config) *Node {
+	t.Helper()
+	n, err := Open(cfg, newIndexFSM())
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitLeader(t, n)
+	return n
+}
+
+// reopenIsolated closes n and opens its directory again as an isolated
+// member, returning it with its FSM.
+func reopenIsolated(t *testing.T, n *Node, cfg Config) (*Node, *indexFSM) {
+	t.Helper()
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fsm := newIndexFSM()
+	n2, err := Open(cfg, fsm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n2.Close() })
+	return n2, fsm
+}
+
+func TestRestartReplaysCommittedEntriesBeforeLeaderContact(t *testing.T) {
+	dir := t.TempDir()
+	n := startOne(t, testConfig(dir, true))
 	applyN(t, n, 5)
 	if err := n.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
 	applyN(t, n, 7)
-	if err := n.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	fsm := newIndexFSM()
-	n2, err := Open(isolated(dir), fsm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n2.Close()
+	n2, fsm := reopenIsolated(t, n, isolated(dir))
 	if got := fsm.count(); got != 12 {
 		t.Fatalf("after restart with no leader: %d entries applied, want 12 (5 in the snapshot, 7 replayed)", got)
 	}
@@ -211,29 +225,16 @@ func TestRestartReplayIsCapped(t *testing.T) {
 	dir := t.TempDir()
 	cfg := testConfig(dir, true)
 	cfg.MaxAppendEntries = 1
-	n, err := Open(cfg, newIndexFSM())
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitLeader(t, n)
+	n := startOne(t, cfg)
 	applyN(t, n, 3)
 	if err := n.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
 	snapIndex := n.Status().LastSnapshot
 	applyN(t, n, 200)
-	if err := n.Close(); err != nil {
-		t.Fatal(err)
-	}
-
 	re := isolated(dir)
 	re.MaxAppendEntries = 1
-	fsm := newIndexFSM()
-	n2, err := Open(re, fsm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n2.Close()
+	n2, fsm := reopenIsolated(t, n, re)
 	if got, want := n2.Raft().AppliedIndex(), snapIndex+replayBatches; got != want {
 		t.Fatalf("replayed up to %d, want the cap %d", got, want)
 	}
@@ -249,11 +250,7 @@ func TestRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T) {
 	// holds; each member snapshots after a membership change so that the
 	// replay need not stop there.
 	dir := t.TempDir()
-	n, err := Open(testConfig(dir, true), newIndexFSM())
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitLeader(t, n)
+	n := startOne(t, testConfig(dir, true))
 	applyN(t, n, 5)
 	// A non-voter does not count for quorum: the change commits alone.
 	f := n.Raft().AddNonvoter("n9", "127.0.0.1:9", 0, time.Second)
@@ -268,16 +265,7 @@ func TestRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T) {
 		time.Sleep(markInterval)
 	}
 	applyN(t, n, 7)
-	if err := n.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	fsm := newIndexFSM()
-	n2, err := Open(isolated(dir), fsm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n2.Close()
+	n2, fsm := reopenIsolated(t, n, isolated(dir))
 	if got := fsm.count(); got != 12 {
 		t.Fatalf("%d entries applied after restart, want 12", got)
 	}

@@ -145,14 +145,7 @@ func TestRestartedNodeServesItsWritesWithoutALeader(t *testing.T) {
 	}
 	last := leader.FSM.AppliedIndex()
 	f := c.Followers()[0]
-	tc.Poll(t, 10*time.Second, "every member to record the last write as committed", func() bool {
-		for _, nd := range c.Nodes {
-			if nd.Raft.DurableCommitIndex() < last {
-				return false
-			}
-		}
-		return true
-	})
+	waitDurable(t, c, last)
 	for _, nd := range c.Nodes {
 		c.Kill(nd)
 	}
@@ -326,14 +319,7 @@ func TestIncrementsCountOnceAcrossFullRestarts(t *testing.T) {
 			acked[key]++
 		}
 		last := c.Leader().FSM.AppliedIndex()
-		tc.Poll(t, 10*time.Second, "every member to record the last write as committed", func() bool {
-			for _, nd := range c.Nodes {
-				if nd.Raft.DurableCommitIndex() < last {
-					return false
-				}
-			}
-			return true
-		})
+		waitDurable(t, c, last)
 		for _, nd := range c.Nodes {
 			c.Kill(nd)
 		}
@@ -351,4 +337,18 @@ func TestIncrementsCountOnceAcrossFullRestarts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// waitDurable waits until every node has recorded index as committed on its
+// disk, so a restart replays up to it.
+func waitDurable(t *testing.T, c *tc.Cluster, index uint64) {
+	t.Helper()
+	tc.Poll(t, 10*time.Second, fmt.Sprintf("every member to record index %d as committed", index), func() bool {
+		for _, nd := range c.Nodes {
+			if nd.Raft.DurableCommitIndex() < index {
+				return false
+			}
+		}
+		return true
+	})
 }
