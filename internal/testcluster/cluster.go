@@ -58,7 +58,7 @@ func Start(t testing.TB, n int, opts Options) *Cluster {
 	// The directory first: cleanups run last-registered first, so the nodes
 	// stop before their files are removed.
 	c := &Cluster{t: t, opts: opts, dir: t.TempDir()}
-	t.Cleanup(c.stopAll)
+	t.Cleanup(c.KillAll)
 	for i := 0; i < n; i++ {
 		c.AddNode()
 	}
@@ -166,9 +166,20 @@ func (c *Cluster) Restart(nd *Node) {
 	c.start(nd, false)
 }
 
-func (c *Cluster) stopAll() {
+// KillAll kills every node, as a power cut would.
+func (c *Cluster) KillAll() {
 	for _, nd := range c.Nodes {
 		c.Kill(nd)
+	}
+}
+
+// RestartAll kills every node and starts them all again from their
+// directories.
+func (c *Cluster) RestartAll() {
+	c.t.Helper()
+	c.KillAll()
+	for _, nd := range c.Nodes {
+		c.Restart(nd)
 	}
 }
 

@@ -115,12 +115,7 @@ func TestFullRestartKeepsAcknowledgedWrites(t *testing.T) {
 		}
 		acked[key] = val
 	}
-	for _, nd := range c.Nodes {
-		c.Kill(nd)
-	}
-	for _, nd := range c.Nodes {
-		c.Restart(nd)
-	}
+	c.RestartAll()
 	c.Leader()
 	c.WaitConverged()
 	for _, nd := range c.Nodes {
@@ -146,9 +141,7 @@ func TestRestartedNodeServesItsWritesWithoutALeader(t *testing.T) {
 	last := leader.FSM.AppliedIndex()
 	f := c.Followers()[0]
 	waitDurable(t, c, last)
-	for _, nd := range c.Nodes {
-		c.Kill(nd)
-	}
+	c.KillAll()
 	c.Restart(f)
 	if id, _ := f.Raft.Leader(); id != "" {
 		t.Fatalf("%s knows leader %q with two of three members down", f.ID, id)
@@ -320,12 +313,7 @@ func TestIncrementsCountOnceAcrossFullRestarts(t *testing.T) {
 		}
 		last := c.Leader().FSM.AppliedIndex()
 		waitDurable(t, c, last)
-		for _, nd := range c.Nodes {
-			c.Kill(nd)
-		}
-		for _, nd := range c.Nodes {
-			c.Restart(nd)
-		}
+		c.RestartAll()
 		c.Leader()
 		c.WaitConverged()
 		for _, nd := range c.Nodes {
