@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/tidwall/redcon"
+
+	"github.com/raftis/raftis/internal/freeport"
 )
 
 const startTimeout = 10 * time.Second
@@ -62,7 +64,7 @@ func Start(t testing.TB, dir string, extra ...string) string {
 }
 
 func tryStart(t testing.TB, bin, dir string, extra []string) (string, error) {
-	port, err := freePort()
+	port, err := freeport.Port()
 	if err != nil {
 		return "", err
 	}
@@ -147,14 +149,4 @@ func processID(addr string) (int, error) {
 		}
 		buf = append(buf, chunk[:n]...)
 	}
-}
-
-// freePort returns a TCP port that was free on 127.0.0.1 a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

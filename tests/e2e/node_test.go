@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/raftis/raftis/internal/freeport"
 )
 
 // fastRaft are the Raft timeouts every test node runs with, so elections
@@ -68,9 +70,8 @@ func claim(ports ...int) bool {
 	return true
 }
 
-// freePorts returns n distinct loopback ports that were free a moment ago
-// and that no other caller got: the kernel picks them for listeners that
-// are closed on return.
+// freePorts returns n distinct loopback ports below the ephemeral range
+// that were free a moment ago and that no other caller got.
 func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
@@ -84,7 +85,7 @@ func freePorts(t testing.TB, n int) []int {
 		if attempt == 1000 {
 			t.Fatalf("found no %d free ports", n)
 		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		l, err := freeport.Listen()
 		if err != nil {
 			t.Fatalf("pick a free port: %v", err)
 		}
@@ -111,13 +112,13 @@ func freePortRuns(t testing.TB, count, k int) []int {
 		if attempt == 200 {
 			t.Fatalf("found no %d consecutive free ports", k)
 		}
-		first, err := net.Listen("tcp", "127.0.0.1:0")
+		first, err := freeport.Listen()
 		if err != nil {
 			t.Fatalf("pick a free port: %v", err)
 		}
 		base := first.Addr().(*net.TCPAddr).Port
 		run := []net.Listener{first}
-		for j := 1; j < k && base+j <= 65535; j++ {
+		for j := 1; j < k && base+j < freeport.Limit(); j++ {
 			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(base+j))
 			if err != nil {
 				break
