@@ -354,3 +354,36 @@ func TestNewRefusesNilComparison(t *testing.T) {
 	}()
 	New[item](nil)
 }
+
+// TestIteratorsDoNotAllocatePerItem walks 10 and 2000 items with every
+// iterator: starting a range loop over one allocates a few closures, the
+// items must allocate nothing.
+func TestIteratorsDoNotAllocatePerItem(t *testing.T) {
+	sorted := make([]item, 10_000)
+	for i := range sorted {
+		sorted[i] = item{key: i}
+	}
+	tree := Load(cmpItem, sorted)
+	pivot := item{key: 5000}
+	for name, seq := range map[string]func() func(func(item) bool){
+		"All":         func() func(func(item) bool) { return tree.All() },
+		"AscendFrom":  func() func(func(item) bool) { return tree.AscendFrom(pivot) },
+		"AscendAt":    func() func(func(item) bool) { return tree.AscendAt(3000) },
+		"DescendFrom": func() func(func(item) bool) { return tree.DescendFrom(pivot) },
+		"DescendAt":   func() func(func(item) bool) { return tree.DescendAt(7000) },
+	} {
+		walk := func(limit int) float64 {
+			return testing.AllocsPerRun(10, func() {
+				n := 0
+				for range seq() {
+					if n++; n == limit {
+						break
+					}
+				}
+			})
+		}
+		if few, many := walk(10), walk(2000); many != few {
+			t.Errorf("%s: %.0f allocations for 10 items, %.0f for 2000", name, few, many)
+		}
+	}
+}
