@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/raft"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // testFSM drives an FSM the way Raft does, one entry per call, with a clock
@@ -119,51 +121,28 @@ func scanR(cursor string, keys ...string) string {
 func cmd(args ...string) []string { return args }
 
 // arrayItems decodes a RESP array of bulk strings.
-func arrayItems(t *testing.T, resp string) []string {
+func arrayItems(t *testing.T, reply string) []string {
 	t.Helper()
-	var out []string
-	n, rest, ok := respHeader(resp, '*')
-	if !ok {
-		t.Fatalf("not an array: %q", resp)
+	v, err := resp.Parse([]byte(reply))
+	if err != nil {
+		t.Fatalf("not an array: %q (%v)", reply, err)
 	}
-	for range n {
-		var l int
-		l, rest, ok = respHeader(rest, '$')
-		if !ok || l < 0 || len(rest) < l+2 {
-			t.Fatalf("bad bulk in %q", resp)
-		}
-		out = append(out, rest[:l])
-		rest = rest[l+2:]
-	}
-	if rest != "" {
-		t.Fatalf("trailing bytes in %q", resp)
-	}
-	return out
+	return bulkItems(t, v, reply)
 }
 
-// respHeader reads a "<kind><n>\r\n" header.
-func respHeader(s string, kind byte) (int, string, bool) {
-	if len(s) == 0 || s[0] != kind {
-		return 0, s, false
+// bulkItems returns the elements of v, which must be an array of bulk
+// strings, none null; reply is what v came from, for messages.
+func bulkItems(t *testing.T, v resp.Value, reply string) []string {
+	t.Helper()
+	if v.Kind != resp.Array || v.Null {
+		t.Fatalf("not an array: %q", reply)
 	}
-	end := strings.Index(s, "\r\n")
-	if end < 0 {
-		return 0, s, false
-	}
-	n := 0
-	neg := false
-	for i, ch := range s[1:end] {
-		switch {
-		case i == 0 && ch == '-':
-			neg = true
-		case '0' <= ch && ch <= '9':
-			n = n*10 + int(ch-'0')
-		default:
-			return 0, s, false
+	out := make([]string, len(v.Elems))
+	for i, e := range v.Elems {
+		if e.Kind != resp.BulkString || e.Null {
+			t.Fatalf("bad bulk in %q", reply)
 		}
+		out[i] = e.Str
 	}
-	if neg {
-		n = -n
-	}
-	return n, s[end+2:], true
+	return out
 }

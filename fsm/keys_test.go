@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/raft"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 func TestKeyCommandSpecs(t *testing.T) {
@@ -490,17 +492,16 @@ func keysScanAll(t *testing.T, tf *testFSM, count int, between func(page int)) m
 }
 
 // keysScanReply decodes a SCAN reply into the cursor followed by the keys.
-func keysScanReply(t *testing.T, resp string) []string {
+func keysScanReply(t *testing.T, reply string) []string {
 	t.Helper()
-	n, rest, ok := respHeader(resp, '*')
-	if !ok || n != 2 {
-		t.Fatalf("not a SCAN reply: %q", resp)
+	v, err := resp.Parse([]byte(reply))
+	if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
+		t.Fatalf("not a SCAN reply: %q (%v)", reply, err)
 	}
-	l, rest, ok := respHeader(rest, '$')
-	if !ok || len(rest) < l+2 {
-		t.Fatalf("bad cursor in %q", resp)
+	if v.Elems[0].Kind != resp.BulkString || v.Elems[0].Null {
+		t.Fatalf("bad cursor in %q", reply)
 	}
-	return append([]string{rest[:l]}, arrayItems(t, rest[l+2:])...)
+	return append([]string{v.Elems[0].Str}, bulkItems(t, v.Elems[1], reply)...)
 }
 
 func TestScanReturnsStableKeysExactlyOnce(t *testing.T) {
