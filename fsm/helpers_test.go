@@ -1,10 +1,13 @@
 package fsm
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/hashicorp/raft"
 )
 
@@ -166,4 +169,29 @@ func respHeader(s string, kind byte) (int, string, bool) {
 		n = -n
 	}
 	return n, s[end+2:], true
+}
+
+// digestOfSnapshot is what FSM.Digest would have returned when snap was
+// taken, computed from the snapshot itself.
+func digestOfSnapshot(t *testing.T, snap raft.FSMSnapshot) uint64 {
+	t.Helper()
+	h := xxhash.New()
+	if err := snap.(*snapshot).writeRDB(h, true); err != nil {
+		t.Fatal(err)
+	}
+	return h.Sum64()
+}
+
+// restoreCopy writes f as an RDB file and restores it into a new FSM.
+func restoreCopy(t *testing.T, f *FSM) *FSM {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.WriteRDB(&buf); err != nil {
+		t.Fatal(err)
+	}
+	restored := New()
+	if err := restored.Restore(io.NopCloser(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	return restored
 }
