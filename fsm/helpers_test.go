@@ -1,10 +1,13 @@
 package fsm
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/hashicorp/raft"
 
 	"github.com/raftis/raftis/internal/resp"
@@ -145,4 +148,42 @@ func bulkItems(t *testing.T, v resp.Value, reply string) []string {
 		out[i] = e.Str
 	}
 	return out
+}
+
+// scanItems splits a SCAN-family reply into its cursor and items.
+func scanItems(t *testing.T, reply string) (string, []string) {
+	t.Helper()
+	v, err := resp.Parse([]byte(reply))
+	if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
+		t.Fatalf("not a scan reply: %q (%v)", reply, err)
+	}
+	if v.Elems[0].Kind != resp.BulkString || v.Elems[0].Null {
+		t.Fatalf("no cursor in %q", reply)
+	}
+	return v.Elems[0].Str, bulkItems(t, v.Elems[1], reply)
+}
+
+// digestOfSnapshot is what FSM.Digest would have returned when snap was
+// taken, computed from the snapshot itself.
+func digestOfSnapshot(t *testing.T, snap raft.FSMSnapshot) uint64 {
+	t.Helper()
+	h := xxhash.New()
+	if err := snap.(*snapshot).writeRDB(h, true); err != nil {
+		t.Fatal(err)
+	}
+	return h.Sum64()
+}
+
+// restoreCopy writes f as an RDB file and restores it into a new FSM.
+func restoreCopy(t *testing.T, f *FSM) *FSM {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.WriteRDB(&buf); err != nil {
+		t.Fatal(err)
+	}
+	restored := New()
+	if err := restored.Restore(io.NopCloser(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	return restored
 }

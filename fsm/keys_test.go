@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/raft"
-
-	"github.com/raftis/raftis/internal/resp"
 )
 
 func TestKeyCommandSpecs(t *testing.T) {
@@ -479,9 +477,9 @@ func keysScanAll(t *testing.T, tf *testFSM, count int, between func(page int)) m
 		if page > 100000 {
 			t.Fatal("SCAN does not terminate")
 		}
-		items := keysScanReply(t, tf.read("SCAN", cursor, "COUNT", strconv.Itoa(count)))
-		cursor = items[0]
-		for _, k := range items[1:] {
+		var keys []string
+		cursor, keys = scanItems(t, tf.read("SCAN", cursor, "COUNT", strconv.Itoa(count)))
+		for _, k := range keys {
 			seen[k]++
 		}
 		if cursor == "0" {
@@ -489,19 +487,6 @@ func keysScanAll(t *testing.T, tf *testFSM, count int, between func(page int)) m
 		}
 		between(page)
 	}
-}
-
-// keysScanReply decodes a SCAN reply into the cursor followed by the keys.
-func keysScanReply(t *testing.T, reply string) []string {
-	t.Helper()
-	v, err := resp.Parse([]byte(reply))
-	if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
-		t.Fatalf("not a SCAN reply: %q (%v)", reply, err)
-	}
-	if v.Elems[0].Kind != resp.BulkString || v.Elems[0].Null {
-		t.Fatalf("bad cursor in %q", reply)
-	}
-	return append([]string{v.Elems[0].Str}, bulkItems(t, v.Elems[1], reply)...)
 }
 
 func TestScanReturnsStableKeysExactlyOnce(t *testing.T) {

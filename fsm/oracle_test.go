@@ -133,9 +133,11 @@ func checkLikeRedis(t *testing.T, cases []replyCase) {
 // WRONGTYPE tests.
 type listStub struct{}
 
-func (listStub) Type() string                              { return "list" }
-func (listStub) clone() Value                              { return listStub{} }
-func (listStub) writeRDB(*rdb.Writer, []byte, int64) error { return nil }
+func (listStub) Type() string                                    { return "list" }
+func (listStub) Encoding() string                                { return "quicklist" }
+func (listStub) clone() Value                                    { return listStub{} }
+func (listStub) memSize() int                                    { return 0 }
+func (listStub) writeRDB(*rdb.Writer, []byte, int64, bool) error { return nil }
 
 // lpushCase is a case that makes key hold a non-string: a listStub on the
 // FSM, a real LPUSH on the oracle.
