@@ -29,14 +29,6 @@ var DefaultLimits = Limits{
 	ListMaxListpackSize:    -2,
 }
 
-// Small non-integer sets have no setting in Redis 7.0 (it keeps them in a
-// hash table); raftis keeps them packed below the limits Redis 7.2 gave
-// its set listpacks.
-const (
-	setMaxPackedEntries = 128
-	setMaxPackedValue   = 64
-)
-
 // SetLimits replaces the encoding limits for collections that grow from
 // now on; existing values keep their encodings, as in Redis.
 func (f *FSM) SetLimits(l Limits) { f.limits.Store(&l) }
