@@ -205,6 +205,8 @@ func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 		return stringValue(rec.String), nil
 	case rdb.TypeHash:
 		return hashFromRecord(lim, rec.Hash)
+	case rdb.TypeZSet:
+		return zsetFromRecord(lim, rec.ZSet)
 	default:
 		return nil, fmt.Errorf("value type %v is not supported yet", rec.Type)
 	}
