@@ -33,7 +33,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(9) {
+		switch r.IntN(16) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -52,6 +52,26 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			} else {
 				args = []string{"del", key}
 			}
+		case 9, 10:
+			// Sometimes many members at once: past the listpack limit.
+			args = []string{"zadd", key}
+			for range 1 + r.IntN(4) + r.IntN(2)*100 {
+				args = append(args, strconv.Itoa(r.IntN(50)), field)
+				field = "f" + strconv.Itoa(r.IntN(200))
+			}
+		case 11:
+			args = []string{"zincrby", key, "1.5", field}
+		case 12:
+			args = []string{"zrem", key, field, "f" + strconv.Itoa(r.IntN(200))}
+		case 13:
+			args = []string{[]string{"zpopmin", "zpopmax"}[r.IntN(2)], key, strconv.Itoa(r.IntN(20))}
+		case 14:
+			args = []string{"zremrangebyscore", key, strconv.Itoa(r.IntN(50)), strconv.Itoa(r.IntN(50))}
+		case 15:
+			args = []string{[]string{"zunionstore", "zinterstore", "zdiffstore"}[r.IntN(3)], key, "2", keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
+			if r.IntN(3) == 0 {
+				args = []string{"zrangestore", key, keys[r.IntN(len(keys))], "0", strconv.Itoa(r.IntN(200))}
+			}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {
@@ -60,6 +80,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		}
 		tf.write(args...)
 		checkUsedMemory(t, tf.f, strconv.Itoa(i)+" "+args[0])
+		checkAllZSets(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		for db := range 2 {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
