@@ -10,8 +10,8 @@ func Load[T any](cmp func(a, b T) int, sorted []T) *Tree[T] {
 	return load(cmp, sorted, defaultMax)
 }
 
-func load[T any](cmp func(a, b T) int, sorted []T, max int) *Tree[T] {
-	t := newTree(cmp, max)
+func load[T any](cmp func(a, b T) int, sorted []T, maxItems int) *Tree[T] {
+	t := newTree(cmp, maxItems)
 	for i := 1; i < len(sorted); i++ {
 		if cmp(sorted[i-1], sorted[i]) >= 0 {
 			panic(fmt.Sprintf("ranked: Load: item %d is not greater than item %d", i, i-1))
@@ -20,7 +20,7 @@ func load[T any](cmp func(a, b T) int, sorted []T, max int) *Tree[T] {
 	if len(sorted) == 0 {
 		return t
 	}
-	b := &builder[T]{t: t, levels: plan(len(sorted), max)}
+	b := &builder[T]{t: t, levels: plan(len(sorted), maxItems)}
 	b.cur = make([]*node[T], len(b.levels))
 	b.done = make([]int, len(b.levels))
 	b.size = make([]int, len(b.levels))
@@ -45,14 +45,14 @@ type level struct {
 }
 
 // plan lays out, from the leaves up, the levels of a tree of n items whose
-// nodes hold at most max items each. A level of m items needs p nodes with
-// p-1 items between them, which go one level up; p is the least number
-// that leaves no node more than max, and spreading the items evenly leaves
-// none with fewer than max/2.
-func plan(n, max int) []level {
+// nodes hold at most maxItems items each. A level of m items needs p nodes
+// with p-1 items between them, which go one level up; p is the least number
+// that leaves no node more than maxItems, and spreading the items evenly
+// leaves none with fewer than maxItems/2.
+func plan(n, maxItems int) []level {
 	var levels []level
 	for m := n; ; {
-		p := (m + max + 1) / (max + 1)
+		p := (m + maxItems + 1) / (maxItems + 1)
 		placed := m - (p - 1)
 		levels = append(levels, level{nodes: p, base: placed / p, extra: placed % p})
 		if p == 1 {
