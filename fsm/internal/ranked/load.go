@@ -10,20 +10,27 @@ func Load[T any](cmp func(a, b T) int, sorted []T) *Tree[T] {
 	return load(cmp, sorted, defaultMax)
 }
 
-func load[T any](cmp func(a, b T) int, sorted []T, max int) *Tree[T] {
-	t := newTree(cmp, max)
+func load[T any](cmp func(a, b T) int, sorted []T, maxItems int) *Tree[T] {
+	t := newTree(cmp, maxItems)
+	for i := 1; i < len(sorted); i++ {
+		if cmp(sorted[i-1], sorted[i]) >= 0 {
+			panic(fmt.Sprintf("ranked: Load: item %d is not greater than item %d", i, i-1))
+		}
+	}
 	if len(sorted) == 0 {
 		return t
 	}
-	b := &builder[T]{t: t, levels: plan(len(sorted), max)}
+	b := &builder[T]{t: t, levels: plan(len(sorted), maxItems)}
 	b.cur = make([]*node[T], len(b.levels))
 	b.done = make([]int, len(b.levels))
 	b.size = make([]int, len(b.levels))
-	for i, item := range sorted {
-		if i > 0 && cmp(sorted[i-1], item) >= 0 {
-			panic(fmt.Sprintf("ranked: Load: item %d is not greater than item %d", i, i-1))
+	for rest := sorted; len(rest) > 0; {
+		rest = b.fillLeaf(rest)
+		if len(rest) > 0 {
+			b.close(0)
+			b.add(1, rest[0])
+			rest = rest[1:]
 		}
-		b.add(0, item)
 	}
 	t.root = b.finish()
 	t.count = len(sorted)
@@ -38,14 +45,14 @@ type level struct {
 }
 
 // plan lays out, from the leaves up, the levels of a tree of n items whose
-// nodes hold at most max items each. A level of m items needs p nodes with
-// p-1 items between them, which go one level up; p is the least number
-// that leaves no node more than max, and spreading the items evenly leaves
-// none with fewer than max/2.
-func plan(n, max int) []level {
+// nodes hold at most maxItems items each. A level of m items needs p nodes
+// with p-1 items between them, which go one level up; p is the least number
+// that leaves no node more than maxItems, and spreading the items evenly
+// leaves none with fewer than maxItems/2.
+func plan(n, maxItems int) []level {
 	var levels []level
 	for m := n; ; {
-		p := (m + max + 1) / (max + 1)
+		p := (m + maxItems + 1) / (maxItems + 1)
 		placed := m - (p - 1)
 		levels = append(levels, level{nodes: p, base: placed / p, extra: placed % p})
 		if p == 1 {
@@ -55,10 +62,9 @@ func plan(n, max int) []level {
 	}
 }
 
-// builder fills the levels planned for Load left to right: an item goes to
-// the node being filled at level 0; once a node is full, it is attached to
-// the node being filled one level up, and the next item becomes the
-// separator after it there.
+// builder fills the levels planned for Load left to right: leaves take runs
+// of items; once a node is full, it is attached to the node being filled
+// one level up, and the next item becomes the separator after it there.
 type builder[T any] struct {
 	t      *Tree[T]
 	levels []level
@@ -81,6 +87,18 @@ func (b *builder[T]) node(l int) *node[T] {
 	return b.cur[l]
 }
 
+// fillLeaf copies into a new leaf as many items as it is planned to hold,
+// and returns the rest.
+func (b *builder[T]) fillLeaf(items []T) []T {
+	leaf := b.node(0)
+	k := b.target(0)
+	copy(leaf.items[:k], items)
+	leaf.n, b.size[0] = k, k
+	return items[k:]
+}
+
+// add puts item into the node being filled at level l > 0, or, when that
+// node is full, attaches the node to its parent and puts item there.
 func (b *builder[T]) add(l int, item T) {
 	n := b.node(l)
 	if n.n == b.target(l) {

@@ -21,14 +21,14 @@ type replica struct {
 // and to their models, and checks that they agree after every step. The
 // property test feeds it random numbers, FuzzTree bytes.
 type machine struct {
-	max      int // node size of the trees it makes
+	maxItems int // node size of the trees it makes
 	keys     int // keys are drawn from [0, keys)
 	replicas []*replica
 	log      []string // the operations so far, for failure messages
 }
 
-func newMachine(max, keys int) *machine {
-	return &machine{max: max, keys: keys, replicas: []*replica{{tree: newTree(cmpItem, max)}}}
+func newMachine(maxItems, keys int) *machine {
+	return &machine{maxItems: maxItems, keys: keys, replicas: []*replica{{tree: newTree(cmpItem, maxItems)}}}
 }
 
 const (
@@ -95,7 +95,7 @@ func (m *machine) step(op, r, x, y int) error {
 			m.replicas = slices.Delete(m.replicas, abs(r)%len(m.replicas), abs(r)%len(m.replicas)+1)
 		}
 	case 16: // rebuild from the model
-		rep.tree = load(cmpItem, rep.model, m.max)
+		rep.tree = load(cmpItem, rep.model, m.maxItems)
 	case 17:
 		if t.Len() != len(rep.model) {
 			return fmt.Errorf("Len %d, want %d", t.Len(), len(rep.model))

@@ -17,10 +17,10 @@ func TestModel(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		steps = 600
 	}
-	for _, max := range []int{2, 3, 4, 5, 8, defaultMax} {
+	for _, maxItems := range []int{2, 3, 4, 5, 8, defaultMax} {
 		for seed := range uint64(4) {
-			t.Run(fmt.Sprintf("max=%d/seed=%d", max, seed), func(t *testing.T) {
-				runModel(t, max, 1000, 0, steps, seed)
+			t.Run(fmt.Sprintf("max=%d/seed=%d", maxItems, seed), func(t *testing.T) {
+				runModel(t, maxItems, 1000, 0, steps, seed)
 			})
 		}
 	}
@@ -29,15 +29,15 @@ func TestModel(t *testing.T) {
 // TestModelLoaded starts the machine from loaded trees, whose nodes are all
 // full, three levels deep with the default node size.
 func TestModelLoaded(t *testing.T) {
-	for _, max := range []int{2, 5, defaultMax} {
+	for _, maxItems := range []int{2, 5, defaultMax} {
 		for seed := range uint64(3) {
-			t.Run(fmt.Sprintf("max=%d/seed=%d", max, seed), func(t *testing.T) {
-				n := 2 * (max + 1) * (max + 1)
+			t.Run(fmt.Sprintf("max=%d/seed=%d", maxItems, seed), func(t *testing.T) {
+				n := 2 * (maxItems + 1) * (maxItems + 1)
 				steps := 400
 				if raceEnabled {
 					steps = 150
 				}
-				runModel(t, max, 2*n, n, steps, seed)
+				runModel(t, maxItems, 2*n, n, steps, seed)
 			})
 		}
 	}
@@ -46,13 +46,13 @@ func TestModelLoaded(t *testing.T) {
 // runModel runs steps random operations on a machine whose keys are drawn
 // from [0, keys) and whose first tree is loaded with the first loaded of
 // them.
-func runModel(t *testing.T, max, keys, loaded, steps int, seed uint64) {
-	rng := rand.New(rand.NewPCG(seed, uint64(max)))
-	m := newMachine(max, keys)
+func runModel(t *testing.T, maxItems, keys, loaded, steps int, seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, uint64(maxItems)))
+	m := newMachine(maxItems, keys)
 	for k := range loaded {
 		m.replicas[0].model = append(m.replicas[0].model, item{key: k, val: k})
 	}
-	m.replicas[0].tree = load(cmpItem, m.replicas[0].model, max)
+	m.replicas[0].tree = load(cmpItem, m.replicas[0].model, maxItems)
 	for i := range steps {
 		op := pickOp(rng, (i/500+int(seed))%3)
 		err := m.step(op, rng.IntN(maxReplicas), rng.IntN(2*keys)-keys/4, rng.IntN(64))
@@ -85,28 +85,28 @@ func pickOp(rng *rand.Rand, phase int) int {
 // every key (present, between items, and out of range) of trees of every
 // size up to a few levels, built by inserts and by Load.
 func TestIteratorsEveryPosition(t *testing.T) {
-	for _, max := range []int{2, 3, 6} {
+	for _, maxItems := range []int{2, 3, 6} {
 		for n := 0; n <= 60; n++ {
 			model := make([]item, n)
 			for i := range model {
 				model[i] = item{key: 2 * i, val: i}
 			}
-			byInsert := newTree(cmpItem, max)
+			byInsert := newTree(cmpItem, maxItems)
 			for _, i := range rand.New(rand.NewPCG(uint64(n), 0)).Perm(n) {
 				byInsert.Set(model[i])
 			}
-			for name, tree := range map[string]*Tree[item]{"insert": byInsert, "load": load(cmpItem, model, max)} {
+			for name, tree := range map[string]*Tree[item]{"insert": byInsert, "load": load(cmpItem, model, maxItems)} {
 				if err := checkTree(tree); err != nil {
-					t.Fatalf("max %d, %d items by %s: %v", max, n, name, err)
+					t.Fatalf("maxItems %d, %d items by %s: %v", maxItems, n, name, err)
 				}
 				for pos := -3; pos <= 2*n+3; pos++ {
 					for _, limit := range []int{0, 1, 3} {
 						if err := checkIterators(tree, model, pos, pos/2, limit); err != nil {
-							t.Fatalf("max %d, %d items by %s: %v", max, n, name, err)
+							t.Fatalf("maxItems %d, %d items by %s: %v", maxItems, n, name, err)
 						}
 					}
 					if err := checkLookups(tree, model, pos, pos/2); err != nil {
-						t.Fatalf("max %d, %d items by %s: %v", max, n, name, err)
+						t.Fatalf("maxItems %d, %d items by %s: %v", maxItems, n, name, err)
 					}
 				}
 			}
@@ -115,24 +115,24 @@ func TestIteratorsEveryPosition(t *testing.T) {
 }
 
 func TestLoad(t *testing.T) {
-	for _, max := range []int{2, 3, 7, defaultMax} {
-		for _, n := range []int{0, 1, 2, 3, max, max + 1, 2*max + 1, 2*max + 2, 1000, 4000, 10000} {
+	for _, maxItems := range []int{2, 3, 7, defaultMax} {
+		for _, n := range []int{0, 1, 2, 3, maxItems, maxItems + 1, 2*maxItems + 1, 2*maxItems + 2, 1000, 4000, 10000} {
 			model := make([]item, n)
 			for i := range model {
 				model[i] = item{key: i * 3, val: -i}
 			}
-			tree := load(cmpItem, model, max)
+			tree := load(cmpItem, model, maxItems)
 			if err := checkTree(tree); err != nil {
-				t.Fatalf("max %d, %d items: %v", max, n, err)
+				t.Fatalf("maxItems %d, %d items: %v", maxItems, n, err)
 			}
 			if got := slices.Collect(tree.All()); !slices.Equal(got, model) {
-				t.Fatalf("max %d, %d items: loaded tree holds %d items, not the input", max, n, len(got))
+				t.Fatalf("maxItems %d, %d items: loaded tree holds %d items, not the input", maxItems, n, len(got))
 			}
 			// A loaded tree takes further changes like any other.
 			tree.Set(item{key: 1})
 			tree.Delete(item{key: 0})
 			if err := checkTree(tree); err != nil {
-				t.Fatalf("max %d, %d items, after changes: %v", max, n, err)
+				t.Fatalf("maxItems %d, %d items, after changes: %v", maxItems, n, err)
 			}
 		}
 	}

@@ -18,14 +18,14 @@ func New[T any](cmp func(a, b T) int) *Tree[T] {
 }
 
 // newTree lets tests use small nodes, so that few items make deep trees.
-func newTree[T any](cmp func(a, b T) int, max int) *Tree[T] {
+func newTree[T any](cmp func(a, b T) int, maxItems int) *Tree[T] {
 	if cmp == nil {
 		panic("ranked: nil comparison function")
 	}
-	if max < 2 || max > defaultMax {
+	if maxItems < 2 || maxItems > defaultMax {
 		panic("ranked: node size out of range")
 	}
-	return &Tree[T]{cmp: cmp, isoid: newIsoID(), max: max, min: max / 2}
+	return &Tree[T]{cmp: cmp, isoid: newIsoID(), max: maxItems, min: maxItems / 2}
 }
 
 // Len is the number of items in t.
