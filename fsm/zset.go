@@ -100,7 +100,7 @@ func (z *zsetValue) Encoding() string {
 // besides the member's own bytes: an item in each tree with the trees'
 // slack (about 1.2 × (24 + 32) bytes), and the allocation the member's
 // string takes.
-const zsetEntryOverhead = 80
+const zsetEntryOverhead = 74
 
 func (z *zsetValue) memSize() int {
 	if z.packed() {
