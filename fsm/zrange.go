@@ -191,11 +191,11 @@ func rankRange(start, stop int64, n int) (lo, hi int, ok bool) {
 // runSpan sends the members of ranks [lo, hi), after OFFSET and within
 // LIMIT, in the query's direction.
 func (q *zrangeQuery) runSpan(z *zsetValue, sink *zrangeSink, lo, hi int) {
-	count := int64(hi-lo) - q.offset
-	if q.offset < 0 || count <= 0 {
+	if q.offset < 0 || q.offset >= int64(hi-lo) {
 		sink.begin(0)
 		return
 	}
+	count := int64(hi-lo) - q.offset
 	if q.limit >= 0 {
 		count = min(count, q.limit)
 	}
