@@ -247,7 +247,9 @@ func aclCategories(cmd *command) []string {
 		acl = append(acl, "@read")
 	}
 	if cmd.Group != "" {
-		acl = append(acl, "@"+cmd.Group)
+		// The ACL category drops the dash of the group: "sorted-set"
+		// commands are "@sortedset".
+		acl = append(acl, "@"+strings.ReplaceAll(cmd.Group, "-", ""))
 	}
 	if cmd.Flags&fsm.FlagFast != 0 {
 		acl = append(acl, "@fast")
