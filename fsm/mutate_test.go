@@ -3,6 +3,7 @@ package fsm
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -33,7 +34,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(9) {
+		switch r.IntN(16) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -52,6 +53,21 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			} else {
 				args = []string{"del", key}
 			}
+		case 9, 10:
+			args = []string{[]string{"lpush", "rpush"}[r.IntN(2)], key}
+			for range 1 + r.IntN(300) {
+				args = append(args, field+strings.Repeat("x", r.IntN(3)*r.IntN(200)))
+			}
+		case 11:
+			args = []string{[]string{"lpop", "rpop"}[r.IntN(2)], key, strconv.Itoa(r.IntN(200))}
+		case 12:
+			args = []string{"lrem", key, strconv.Itoa(r.IntN(5) - 2), field}
+		case 13:
+			args = []string{"ltrim", key, strconv.Itoa(r.IntN(100)), strconv.Itoa(-1 - r.IntN(100))}
+		case 14:
+			args = []string{"linsert", key, "before", field, field + "y"}
+		case 15:
+			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {
@@ -64,6 +80,9 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
+				}
+				if l, ok := it.val.(*listValue); ok {
+					checkList(t, l, l.lrangeAll(), strings.Join(args[:2], " "))
 				}
 				return true
 			})
