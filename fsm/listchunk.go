@@ -60,6 +60,11 @@ func putEntry(dst, e []byte) int {
 // entryAt decodes the entry that starts at off in data: its element and
 // the offset of the entry after it.
 func entryAt(data []byte, off int) (elem []byte, next int) {
+	if b := int(data[off]); b < 126 {
+		// One length byte and one backlen byte (see skipEntry).
+		end := off + 1 + b
+		return data[off+1 : end : end], end + 1
+	}
 	n, w := binary.Uvarint(data[off:])
 	start := off + w
 	end := start + int(n)
@@ -82,6 +87,26 @@ func entryBefore(data []byte, end int) (elem []byte, start int) {
 	return elem, start
 }
 
+// skipEntry returns the offset of the entry after the one at off.
+func skipEntry(data []byte, off int) int {
+	if b := data[off]; b < 126 {
+		// One length byte and, the entry being under 128 bytes, one
+		// backlen byte: the common case, without decoding varints.
+		return off + int(b) + 2
+	}
+	_, next := entryAt(data, off)
+	return next
+}
+
+// skipEntryBack returns the offset of the entry that ends at end.
+func skipEntryBack(data []byte, end int) int {
+	if b := data[end-1]; b < 0x80 {
+		return end - 1 - int(b)
+	}
+	_, start := entryBefore(data, end)
+	return start
+}
+
 // offsetOf returns the byte offset of entry k of the chunk (its size for
 // k == n), walking from the nearer end.
 func (ch *chunk) offsetOf(k int) int {
@@ -89,13 +114,13 @@ func (ch *chunk) offsetOf(k int) int {
 	if k <= int(ch.n)/2 {
 		off := 0
 		for range k {
-			_, off = entryAt(data, off)
+			off = skipEntry(data, off)
 		}
 		return off
 	}
 	off := len(data)
 	for range int(ch.n) - k {
-		_, off = entryBefore(data, off)
+		off = skipEntryBack(data, off)
 	}
 	return off
 }
