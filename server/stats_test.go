@@ -67,7 +67,7 @@ func TestErrorPrefix(t *testing.T) {
 	cases := map[string]string{
 		"ERR syntax error": "ERR", "WRONGTYPE Operation against a key": "WRONGTYPE",
 		"READONLY You can't write": "READONLY", "nospace": "ERR", " leading space": "",
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZABCD x": "ABCDEFGHIJKLMNOPQRSTUVWXYZABCD", // 30 letters: the space is the 32nd byte with the '-'
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZABCD x":  "ABCDEFGHIJKLMNOPQRSTUVWXYZABCD", // 30 letters: the space is the 32nd byte with the '-'
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZABCDE x": "ERR",
 	}
 	for msg, want := range cases {
