@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"math/rand/v2"
 	"time"
@@ -56,6 +57,23 @@ func (s *Server) read(conn redcon.Conn, sess *session, cmds [][][]byte) {
 	}
 }
 
+// mayHoldErrorReply reports whether replies may hold an error reply: a
+// '-' at the start of a line. Without one (most pipelines of reads) there
+// is no need to walk the replies one by one.
+func mayHoldErrorReply(replies []byte) bool {
+	for i := 0; i < len(replies); i++ {
+		j := bytes.IndexByte(replies[i:], '-')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i == 0 || replies[i-1] == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
 // sameRowRun is how many rows at the start of rows are the same command.
 func sameRowRun(rows []*command) int {
 	n := 1
@@ -68,6 +86,9 @@ func sameRowRun(rows []*command) int {
 // countErrorReplies counts the error replies among replies in errorstats
 // and returns how many there were.
 func (s *Server) countErrorReplies(replies []byte) int64 {
+	if !mayHoldErrorReply(replies) {
+		return 0
+	}
 	failed := int64(0)
 	for len(replies) > 0 {
 		if replies[0] == '-' {

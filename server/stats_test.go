@@ -119,3 +119,22 @@ func TestReplyTapCountsQueuedWrites(t *testing.T) {
 		t.Errorf("the client got %q, want %q", conn.out, want)
 	}
 }
+
+func TestMayHoldErrorReply(t *testing.T) {
+	cases := map[string]bool{
+		"": false, "+OK\r\n": false, "$-1\r\n:-5\r\n*-1\r\n": false, "$3\r\na-b\r\n": false,
+		"-ERR x\r\n": true, "+OK\r\n-ERR x\r\n": true, "$3\r\n\n-a\r\n": true, // data that looks like an error: the replies are walked
+	}
+	for in, want := range cases {
+		if got := mayHoldErrorReply([]byte(in)); got != want {
+			t.Errorf("mayHoldErrorReply(%q) = %v, want %v", in, got, want)
+		}
+	}
+	var s Server
+	if got := s.countErrorReplies([]byte("$3\r\n\n-a\r\n-ERR x\r\n$-1\r\n-WRONGTYPE y\r\n")); got != 2 {
+		t.Errorf("countErrorReplies = %d, want 2", got)
+	}
+	if got := s.stats.errorstatLines(); len(got) != 2 || got[0] != "errorstat_ERR:count=1" || got[1] != "errorstat_WRONGTYPE:count=1" {
+		t.Errorf("errorstats %q", got)
+	}
+}
