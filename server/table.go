@@ -105,10 +105,15 @@ func (t *table) container(name, group string) *command {
 	return c
 }
 
-// addSub adds row, named "<c>|<sub>", as a subcommand of c.
+// addSub adds row, named "<c>|<sub>", as a subcommand of c, before its
+// HELP subcommand (which HELP lists last).
 func (c *command) addSub(row *command) {
-	c.subs = append(c.subs, row)
 	c.index(row)
+	if n := len(c.subs); n > 0 && c.subs[n-1].Name == c.Name+"|help" {
+		c.subs = append(c.subs[:n-1], row, c.subs[n-1])
+		return
+	}
+	c.subs = append(c.subs, row)
 }
 
 func (c *command) index(sub *command) {

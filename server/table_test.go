@@ -157,6 +157,14 @@ func TestDataSubcommandsJoinTheirContainer(t *testing.T) {
 	if got := row.helpLines(); strings.Join(got, "|") != "ENCODING|    Inspect the internal encoding of a Redis object." {
 		t.Errorf("HELP lines %q", got)
 	}
+	// A data subcommand of a container the server declares goes before
+	// its HELP.
+	doctor := &fsm.Command{Spec: fsm.Spec{Name: "memory|doctor", Arity: 2, Flags: fsm.FlagReadonly, Group: "server", Summary: "Outputs memory problems report"},
+		Run: func(*fsm.Ctx, [][]byte) {}}
+	memory := newTable(append(fsm.Commands()[:len(fsm.Commands()):len(fsm.Commands())], doctor)).byName["memory"]
+	if n := len(memory.subs); memory.subs[n-2] != memory.subByName["doctor"] || memory.subs[n-1] != memory.subByName["help"] {
+		t.Errorf("memory's subcommands end with %s, %s; want memory|doctor, memory|help", memory.subs[n-2].Name, memory.subs[n-1].Name)
+	}
 	if _, errReply := tb.resolve(args("object", "nope", "k")); errReply != "ERR unknown subcommand 'nope'. Try OBJECT HELP." {
 		t.Errorf("unknown subcommand: %q", errReply)
 	}
