@@ -599,3 +599,61 @@ func parseStrings(raw string) ([]string, error) {
 	}
 	return v.Strings()
 }
+
+// A write that finds no leader to propose to is a rejected call; one
+// whose outcome is unknown (proposed, then the leader was lost) a failed
+// one.
+func TestWriteWithoutLeaderIsRejectedCall(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	survivor := c.Followers()[0]
+	for _, nd := range c.Running() {
+		if nd != survivor {
+			c.Kill(nd)
+		}
+	}
+	r := dialRaw(t, survivor.RedisAddr)
+	r.do("CONFIG", "RESETSTAT")
+	reply := r.do("SET", "k", "v")
+	want := [3]int64{0, 1, 0} // calls, rejected, failed
+	switch {
+	case strings.HasPrefix(reply, "-CLUSTERDOWN "):
+	case strings.HasPrefix(reply, "-UNCERTAIN "):
+		want = [3]int64{1, 0, 1}
+	default:
+		t.Fatalf("SET without a quorum = %q", reply)
+	}
+	if got := commandStats(t, r.do("INFO", "commandstats"))["set"].counts; got != want {
+		t.Errorf("after %q: cmdstat_set calls, rejected, failed = %v, want %v", reply, got, want)
+	}
+}
+
+// A read refused by --max-staleness is a rejected call, counted as
+// MASTERDOWN in errorstats, for data reads and MEMORY USAGE alike.
+func TestStaleReadIsRejectedCall(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{MaxStaleness: 300 * time.Millisecond})
+	f := c.Followers()[0]
+	for _, nd := range c.Running() {
+		if nd != f {
+			c.Kill(nd)
+		}
+	}
+	r := dialRaw(t, f.RedisAddr)
+	tc.Poll(t, 5*time.Second, "reads refused on a cut-off follower", func() bool {
+		return strings.HasPrefix(r.do("GET", "k"), "-MASTERDOWN ")
+	})
+	r.do("CONFIG", "RESETSTAT")
+	for _, args := range [][]string{{"GET", "k"}, {"MEMORY", "USAGE", "k"}} {
+		if got := r.do(args...); !strings.HasPrefix(got, "-MASTERDOWN ") {
+			t.Fatalf("%q on a cut-off follower = %q", args, got)
+		}
+	}
+	stats := commandStats(t, r.do("INFO", "commandstats"))
+	for _, name := range []string{"get", "memory|usage"} {
+		if got := stats[name].counts; got != [3]int64{0, 1, 0} {
+			t.Errorf("cmdstat_%s calls, rejected, failed = %v, want [0 1 0]", name, got)
+		}
+	}
+	if got := r.do("INFO", "errorstats"); got != bulk("# Errorstats\r\nerrorstat_MASTERDOWN:count=2\r\n") {
+		t.Errorf("INFO errorstats = %q", got)
+	}
+}
