@@ -21,7 +21,7 @@ type Limits struct {
 
 // DefaultLimits are Redis 7.0's defaults.
 var DefaultLimits = Limits{
-	HashMaxListpackEntries: 128,
+	HashMaxListpackEntries: 512,
 	HashMaxListpackValue:   64,
 	SetMaxIntsetEntries:    512,
 	ZSetMaxListpackEntries: 128,

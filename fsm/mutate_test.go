@@ -3,6 +3,7 @@ package fsm
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -33,7 +34,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(16) {
+		switch r.IntN(23) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -53,21 +54,36 @@ func TestUsedMemoryAccounting(t *testing.T) {
 				args = []string{"del", key}
 			}
 		case 9, 10:
+			args = []string{[]string{"lpush", "rpush"}[r.IntN(2)], key}
+			for range 1 + r.IntN(300) {
+				args = append(args, field+strings.Repeat("x", r.IntN(3)*r.IntN(200)))
+			}
+		case 11:
+			args = []string{[]string{"lpop", "rpop"}[r.IntN(2)], key, strconv.Itoa(r.IntN(200))}
+		case 12:
+			args = []string{"lrem", key, strconv.Itoa(r.IntN(5) - 2), field}
+		case 13:
+			args = []string{"ltrim", key, strconv.Itoa(r.IntN(100)), strconv.Itoa(-1 - r.IntN(100))}
+		case 14:
+			args = []string{"linsert", key, "before", field, field + "y"}
+		case 15:
+			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
+		case 16, 17:
 			// Sometimes many members at once: past the listpack limit.
 			args = []string{"zadd", key}
 			for range 1 + r.IntN(4) + r.IntN(2)*100 {
 				args = append(args, strconv.Itoa(r.IntN(50)), field)
 				field = "f" + strconv.Itoa(r.IntN(200))
 			}
-		case 11:
+		case 18:
 			args = []string{"zincrby", key, "1.5", field}
-		case 12:
+		case 19:
 			args = []string{"zrem", key, field, "f" + strconv.Itoa(r.IntN(200))}
-		case 13:
+		case 20:
 			args = []string{[]string{"zpopmin", "zpopmax"}[r.IntN(2)], key, strconv.Itoa(r.IntN(20))}
-		case 14:
+		case 21:
 			args = []string{"zremrangebyscore", key, strconv.Itoa(r.IntN(50)), strconv.Itoa(r.IntN(50))}
-		case 15:
+		case 22:
 			args = []string{[]string{"zunionstore", "zinterstore", "zdiffstore"}[r.IntN(3)], key, "2", keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
 			if r.IntN(3) == 0 {
 				args = []string{"zrangestore", key, keys[r.IntN(len(keys))], "0", strconv.Itoa(r.IntN(200))}
@@ -85,6 +101,9 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
+				}
+				if l, ok := it.val.(*listValue); ok {
+					checkList(t, l, l.lrangeAll(), strings.Join(args[:2], " "))
 				}
 				return true
 			})

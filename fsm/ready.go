@@ -23,6 +23,15 @@ func (f *FSM) signalReady(dbi int, key string) {
 	}
 }
 
+// signalIfBlocking signals key in database dbi as ready if v is a type
+// clients block on: for commands that store a whole value (RENAME, MOVE,
+// COPY; RESTORE and SORT ... STORE must do the same).
+func (c *Ctx) signalIfBlocking(dbi int, key string, v Value) {
+	if isBlockingType(v) {
+		c.fsm.signalReady(dbi, key)
+	}
+}
+
 // deliverReady hands the keys recorded since the last call to the hook.
 // The caller must not hold f.mu.
 func (f *FSM) deliverReady() {

@@ -3,7 +3,7 @@ package fsm
 // ZPOPMIN, ZPOPMAX, ZMPOP and their blocking forms. The state machine
 // never blocks: BZPOPMIN, BZPOPMAX and BZMPOP run as Redis runs them inside
 // MULTI, popping from the first key that holds a sorted set or replying a
-// null array when none does (see blocking.go for the timeout).
+// null array when none does (see blocking.go for how the server blocks).
 
 // zpopCall is a parsed pop: the keys to try in order, which end, and how
 // many members (count < 0: the single-member form of ZPOPMIN/ZPOPMAX).
@@ -163,14 +163,24 @@ func cmdBZPopMin(c *Ctx, args [][]byte) { c.bzpop(args, false) }
 // BZPOPMAX key [key ...] timeout
 func cmdBZPopMax(c *Ctx, args [][]byte) { c.bzpop(args, true) }
 
+// parseBZPop parses BZPOPMIN and BZPOPMAX for BlockingTimeout and
+// BlockingKeys: the keys, then the timeout.
+func parseBZPop(args [][]byte) (blockingCall, string) {
+	ms, errMsg := parseTimeout(args[len(args)-1])
+	if errMsg != "" {
+		return blockingCall{}, errMsg
+	}
+	return blockingCall{keys: args[1 : len(args)-1], timeoutMs: ms}, ""
+}
+
 // bzpop pops one member from the first key holding a sorted set and
 // replies [key, member, score], or a null array.
 func (c *Ctx) bzpop(args [][]byte, fromMax bool) {
-	if _, errMsg := parseTimeout(args[len(args)-1]); errMsg != "" {
-		c.Error(errMsg)
+	b, ok := c.blockingArgs(args)
+	if !ok {
 		return
 	}
-	key, z, ok := c.zpopTarget(args[1 : len(args)-1])
+	key, z, ok := c.zpopTarget(b.keys)
 	switch {
 	case !ok:
 	case z == nil:
@@ -184,13 +194,23 @@ func (c *Ctx) bzpop(args [][]byte, fromMax bool) {
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 func cmdBZMPop(c *Ctx, args [][]byte) {
-	p, errMsg := parseZMPop(args, 2)
-	if errMsg == "" {
-		_, errMsg = parseTimeout(args[1])
-	}
-	if errMsg != "" {
-		c.Error(errMsg)
+	if _, ok := c.blockingArgs(args); !ok {
 		return
 	}
+	p, _ := parseZMPop(args, 2)
 	c.zmpop(p)
+}
+
+// parseBZMPop parses BZMPOP: numkeys, the end and COUNT come before the
+// timeout, as in Redis.
+func parseBZMPop(args [][]byte) (blockingCall, string) {
+	p, errMsg := parseZMPop(args, 2)
+	if errMsg != "" {
+		return blockingCall{}, errMsg
+	}
+	ms, errMsg := parseTimeout(args[1])
+	if errMsg != "" {
+		return blockingCall{}, errMsg
+	}
+	return blockingCall{keys: p.keys, timeoutMs: ms, count: p.count}, ""
 }

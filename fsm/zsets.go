@@ -20,8 +20,8 @@ const (
 )
 
 // The specs follow COMMAND INFO and COMMAND DOCS of Redis 7.0. Commands
-// whose keys follow a count (ZUNION, ZMPOP, ...) report no key positions,
-// as Redis does for movable keys; the STORE forms report the destination.
+// whose keys follow a count (ZUNION, ZMPOP, ...) have movable keys; of
+// those, the STORE forms report the destination as a fixed key.
 var zsetCommands = []*Command{
 	{Spec: Spec{Name: "zadd", Arity: -4, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Add one or more members to a sorted set, or update its score if it already exists"}, Run: cmdZAdd},
 	{Spec: Spec{Name: "zincrby", Arity: 4, Flags: FlagWrite | FlagDenyOOM | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Increment the score of a member in a sorted set"}, Run: cmdZIncrBy},
@@ -45,18 +45,18 @@ var zsetCommands = []*Command{
 	{Spec: Spec{Name: "zremrangebylex", Arity: 4, Flags: FlagWrite, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Remove all members in a sorted set between the given lexicographical range"}, Run: cmdZRemRangeByLex},
 	{Spec: Spec{Name: "zpopmin", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return members with the lowest scores in a sorted set"}, Run: cmdZPopMin},
 	{Spec: Spec{Name: "zpopmax", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return members with the highest scores in a sorted set"}, Run: cmdZPopMax},
-	{Spec: Spec{Name: "zmpop", Arity: -4, Flags: FlagWrite, Group: "sorted-set", Summary: "Remove and return members with scores in a sorted set"}, Run: cmdZMPop},
-	{Spec: Spec{Name: "bzpopmin", Arity: -3, Flags: FlagWrite | FlagNoScript | FlagBlocking | FlagFast, FirstKey: 1, LastKey: -2, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available"}, Run: cmdBZPopMin},
-	{Spec: Spec{Name: "bzpopmax", Arity: -3, Flags: FlagWrite | FlagNoScript | FlagBlocking | FlagFast, FirstKey: 1, LastKey: -2, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available"}, Run: cmdBZPopMax},
-	{Spec: Spec{Name: "bzmpop", Arity: -5, Flags: FlagWrite | FlagBlocking, Group: "sorted-set", Summary: "Remove and return members with scores in a sorted set or block until one is available"}, Run: cmdBZMPop},
+	{Spec: Spec{Name: "zmpop", Arity: -4, Flags: FlagWrite | FlagMovableKeys, NumKeysAt: 1, Group: "sorted-set", Summary: "Remove and return members with scores in a sorted set"}, Run: cmdZMPop},
+	{Spec: Spec{Name: "bzpopmin", Arity: -3, Flags: FlagWrite | FlagNoScript | FlagBlocking | FlagFast, FirstKey: 1, LastKey: -2, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available"}, Run: cmdBZPopMin, block: parseBZPop},
+	{Spec: Spec{Name: "bzpopmax", Arity: -3, Flags: FlagWrite | FlagNoScript | FlagBlocking | FlagFast, FirstKey: 1, LastKey: -2, KeyStep: 1, Group: "sorted-set", Summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available"}, Run: cmdBZPopMax, block: parseBZPop},
+	{Spec: Spec{Name: "bzmpop", Arity: -5, Flags: FlagWrite | FlagBlocking | FlagMovableKeys, NumKeysAt: 2, Group: "sorted-set", Summary: "Remove and return members with scores in a sorted set or block until one is available"}, Run: cmdBZMPop, block: parseBZMPop},
 	{Spec: Spec{Name: "zrandmember", Arity: -2, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Get one or multiple random elements from a sorted set"}, Run: cmdZRandMember},
-	{Spec: Spec{Name: "zunion", Arity: -3, Flags: FlagReadonly, Group: "sorted-set", Summary: "Add multiple sorted sets"}, Run: cmdZUnion},
-	{Spec: Spec{Name: "zinter", Arity: -3, Flags: FlagReadonly, Group: "sorted-set", Summary: "Intersect multiple sorted sets"}, Run: cmdZInter},
-	{Spec: Spec{Name: "zdiff", Arity: -3, Flags: FlagReadonly, Group: "sorted-set", Summary: "Subtract multiple sorted sets"}, Run: cmdZDiff},
-	{Spec: Spec{Name: "zunionstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Add multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZUnionStore},
-	{Spec: Spec{Name: "zinterstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZInterStore},
-	{Spec: Spec{Name: "zdiffstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZDiffStore},
-	{Spec: Spec{Name: "zintercard", Arity: -3, Flags: FlagReadonly, Group: "sorted-set", Summary: "Intersect multiple sorted sets and return the cardinality of the result"}, Run: cmdZInterCard},
+	{Spec: Spec{Name: "zunion", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, NumKeysAt: 1, Group: "sorted-set", Summary: "Add multiple sorted sets"}, Run: cmdZUnion},
+	{Spec: Spec{Name: "zinter", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, NumKeysAt: 1, Group: "sorted-set", Summary: "Intersect multiple sorted sets"}, Run: cmdZInter},
+	{Spec: Spec{Name: "zdiff", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, NumKeysAt: 1, Group: "sorted-set", Summary: "Subtract multiple sorted sets"}, Run: cmdZDiff},
+	{Spec: Spec{Name: "zunionstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM | FlagMovableKeys, FirstKey: 1, LastKey: 1, KeyStep: 1, NumKeysAt: 2, Group: "sorted-set", Summary: "Add multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZUnionStore},
+	{Spec: Spec{Name: "zinterstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM | FlagMovableKeys, FirstKey: 1, LastKey: 1, KeyStep: 1, NumKeysAt: 2, Group: "sorted-set", Summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZInterStore},
+	{Spec: Spec{Name: "zdiffstore", Arity: -4, Flags: FlagWrite | FlagDenyOOM | FlagMovableKeys, FirstKey: 1, LastKey: 1, KeyStep: 1, NumKeysAt: 2, Group: "sorted-set", Summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key"}, Run: cmdZDiffStore},
+	{Spec: Spec{Name: "zintercard", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, NumKeysAt: 1, Group: "sorted-set", Summary: "Intersect multiple sorted sets and return the cardinality of the result"}, Run: cmdZInterCard},
 	{Spec: Spec{Name: "zscan", Arity: -3, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "sorted-set", Summary: "Incrementally iterate sorted sets elements and associated scores"}, Run: cmdZScan},
 }
 

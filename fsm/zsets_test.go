@@ -422,9 +422,8 @@ func TestZSetMiscLikeRedis(t *testing.T) {
 }
 
 // TestZSetCommandSpecs checks the table against COMMAND INFO of
-// redis-server 7.0.15: arity, flags, first/last/step. Redis also flags
-// the commands whose keys follow a count "movablekeys", which the table
-// has no flag for yet.
+// redis-server 7.0.15 (arity, flags, first/last/step) and COMMAND
+// GETKEYS, and that the blocking commands parse for the server.
 func TestZSetCommandSpecs(t *testing.T) {
 	want := map[string]string{
 		"zadd":             "-4 [write denyoom fast] 1 1 1",
@@ -449,18 +448,18 @@ func TestZSetCommandSpecs(t *testing.T) {
 		"zremrangebylex":   "4 [write] 1 1 1",
 		"zpopmin":          "-2 [write fast] 1 1 1",
 		"zpopmax":          "-2 [write fast] 1 1 1",
-		"zmpop":            "-4 [write] 0 0 0",
+		"zmpop":            "-4 [write movablekeys] 0 0 0",
 		"bzpopmin":         "-3 [write noscript blocking fast] 1 -2 1",
 		"bzpopmax":         "-3 [write noscript blocking fast] 1 -2 1",
-		"bzmpop":           "-5 [write blocking] 0 0 0",
+		"bzmpop":           "-5 [write blocking movablekeys] 0 0 0",
 		"zrandmember":      "-2 [readonly] 1 1 1",
-		"zunion":           "-3 [readonly] 0 0 0",
-		"zinter":           "-3 [readonly] 0 0 0",
-		"zdiff":            "-3 [readonly] 0 0 0",
-		"zunionstore":      "-4 [write denyoom] 1 1 1",
-		"zinterstore":      "-4 [write denyoom] 1 1 1",
-		"zdiffstore":       "-4 [write denyoom] 1 1 1",
-		"zintercard":       "-3 [readonly] 0 0 0",
+		"zunion":           "-3 [readonly movablekeys] 0 0 0",
+		"zinter":           "-3 [readonly movablekeys] 0 0 0",
+		"zdiff":            "-3 [readonly movablekeys] 0 0 0",
+		"zunionstore":      "-4 [write denyoom movablekeys] 1 1 1",
+		"zinterstore":      "-4 [write denyoom movablekeys] 1 1 1",
+		"zdiffstore":       "-4 [write denyoom movablekeys] 1 1 1",
+		"zintercard":       "-3 [readonly movablekeys] 0 0 0",
 		"zscan":            "-3 [readonly] 1 1 1",
 	}
 	if len(zsetCommands) != len(want) {
@@ -478,6 +477,50 @@ func TestZSetCommandSpecs(t *testing.T) {
 		}
 		if cmd.Name != name || cmd.Group != "sorted-set" || cmd.Summary == "" {
 			t.Errorf("%s: name %q group %q summary %q", name, cmd.Name, cmd.Group, cmd.Summary)
+		}
+		if blocking := cmd.Flags&FlagBlocking != 0; blocking != (cmd.block != nil) {
+			t.Errorf("%s: blocking flag %v but argument parser %v", name, blocking, cmd.block != nil)
+		}
+	}
+	// COMMAND GETKEYS, as redis-server answers it.
+	for _, tc := range []struct {
+		args []string
+		keys string
+	}{
+		{[]string{"zunionstore", "dst", "2", "a", "b"}, "[dst a b]"},
+		{[]string{"zunionstore", "dst", "3", "a", "b"}, "[]"},
+		{[]string{"zdiffstore", "d", "1", "a"}, "[d a]"},
+		{[]string{"zunion", "2", "a", "b", "withscores"}, "[a b]"},
+		{[]string{"zintercard", "2", "a", "b"}, "[a b]"},
+		{[]string{"zmpop", "2", "a", "b", "min"}, "[a b]"},
+		{[]string{"bzmpop", "0", "1", "a", "max"}, "[a]"},
+		{[]string{"zrangestore", "d", "s", "0", "1"}, "[d s]"},
+		{[]string{"bzpopmin", "a", "b", "0"}, "[a b]"},
+	} {
+		cmd := Lookup([]byte(tc.args[0]))
+		if got := fmt.Sprintf("%s", cmd.Keys(toArgs(tc.args))); got != tc.keys {
+			t.Errorf("keys of %q = %s, want %s", tc.args, got, tc.keys)
+		}
+	}
+	// What the server learns before it blocks a client.
+	for _, tc := range []struct {
+		args    []string
+		ms      int64
+		errMsg  string
+		waitsOn string
+	}{
+		{[]string{"bzpopmin", "a", "b", "1.5"}, 1500, "", "[a b]"},
+		{[]string{"bzpopmax", "a", "0"}, 0, "", "[a]"},
+		{[]string{"bzpopmax", "a", "-1"}, 0, "ERR timeout is negative", "[]"},
+		{[]string{"bzmpop", "0.001", "2", "a", "b", "min", "count", "3"}, 1, "", "[a b]"},
+		{[]string{"bzmpop", "x", "2", "a", "b", "foo"}, 0, "ERR syntax error", "[]"},
+		{[]string{"bzmpop", "x", "1", "a", "min"}, 0, "ERR timeout is not a float or out of range", "[]"},
+		{[]string{"bzpopmin", "a"}, 0, "ERR wrong number of arguments for 'bzpopmin' command", "[]"},
+	} {
+		ms, errMsg := BlockingTimeout(toArgs(tc.args))
+		keys := fmt.Sprintf("%s", BlockingKeys(toArgs(tc.args)))
+		if ms != tc.ms || errMsg != tc.errMsg || keys != tc.waitsOn {
+			t.Errorf("%q: timeout %d %q, keys %s; want %d %q, %s", tc.args, ms, errMsg, keys, tc.ms, tc.errMsg, tc.waitsOn)
 		}
 	}
 }

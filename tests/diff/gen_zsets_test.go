@@ -106,8 +106,8 @@ func init() {
 		cmdGen{name: "zmpop", weight: 2, cmp: zsetCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return genZMPop(false, r, keys)
 		}},
-		// The blocking pops use short timeouts: on empty keys Redis waits
-		// that long, then answers the null raftis answers.
+		// The blocking pops use short timeouts (randTimeout): on empty
+		// keys both servers wait that long, then answer a null.
 		cmdGen{name: "bzpopmin", weight: 1, cmp: zsetCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return genBZPop("BZPOPMIN", r, keys)
 		}},
@@ -373,14 +373,6 @@ func genZPop(name string, r *rand.Rand, keys []string) []string {
 		cmd = append(cmd, pickOne(r, "0", "1", "2", "3", "10", "-1", "abc", "9223372036854775807"))
 	}
 	return cmd
-}
-
-// randTimeout is a blocking timeout: short, or refused.
-func randTimeout(r *rand.Rand) string {
-	if chance(r, 3, 4) {
-		return "0.01"
-	}
-	return pickOne(r, "-1", "abc", "inf", "1e30", "", "0x")
 }
 
 // BZPOPMIN/BZPOPMAX key [key ...] timeout
