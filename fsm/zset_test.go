@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"math"
@@ -477,4 +478,19 @@ func checkAllZSets(t *testing.T, f *FSM, after string) {
 			return true
 		})
 	}
+}
+
+// TestZSetRestoreRefusesNaN checks that a snapshot holding a NaN score is
+// refused as corrupt and leaves the data set as it was.
+func TestZSetRestoreRefusesNaN(t *testing.T) {
+	tf := newTestFSM(t)
+	tf.write("zadd", "keep", "1", "me")
+	file := []byte("REDIS0010\xfe\x00\x05\x01z\x01\x01m")
+	file = binary.LittleEndian.AppendUint64(file, math.Float64bits(math.NaN()))
+	file = append(file, 0xff)
+	file = binary.LittleEndian.AppendUint64(file, rdb.Checksum(file))
+	if err := tf.f.Restore(readCloser(file)); err == nil || !strings.Contains(err.Error(), "NaN") {
+		t.Fatalf("restore of a NaN score: %v", err)
+	}
+	tf.check([]replyCase{{cmd("zscore", "keep", "me"), bulkR("1")}, {cmd("exists", "z"), intR(0)}})
 }
