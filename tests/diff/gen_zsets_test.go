@@ -143,6 +143,69 @@ func init() {
 		// ZSCAN: compared over a full iteration, as a set of pairs.
 		cmdGen{name: "zscan", weight: 2, cmp: zscanCompare, gen: genZScan},
 	)
+	knownCases = append(knownCases, zsetKnownCases...)
+}
+
+// big130 is ZADD of 130 members, past the listpack limit.
+var big130 = func() string {
+	var b strings.Builder
+	b.WriteString("ZADD big")
+	for i := range 130 {
+		fmt.Fprintf(&b, " %d m%03d", i%9, i)
+	}
+	return b.String()
+}()
+
+var zsetKnownCases = []knownCase{
+	{name: "zadd options and score text", cmds: cmds(
+		"ZADD z 1 a 2 b 3 c", "ZADD z CH 5 a 2 b 7 new", "ZADD z NX XX 1 a", "ZADD z GT LT 1 a", "ZADD z NX GT 1 a",
+		"ZADD z INCR 1 a 2 b", "ZADD z INCR GT -5 a", "ZADD z XX INCR 1 nope", "ZADD missing XX 1 a", "EXISTS missing",
+		"ZADD z 1 a abc", "ZADD z abc a", "ZADD z NX", "ZINCRBY z NX m", "ZINCRBY z 1.5 a", "ZINCRBY z abc a",
+		"ZADD z inf i -inf ni", "ZADD z INCR -inf i", "ZSCORE z i",
+		"ZADD f 0 zero 1e308 big 1e-320 tiny 0.1 tenth 12345678901234567 d17 1e17 e17 0x10 hex -Infinity ninf 2.5e-310 sub",
+		"ZRANGE f 0 -1 WITHSCORES", "ZSCAN f 0", "ZADD f -0 nz", "ZSCORE f nz", "ZADD f INCR -0 nz2", "ZINCRBY f -0 zero",
+		`ZADD f "" x`, `ZADD f "\x201" x`, `ZADD f "1\x20" x`, "ZADD f 1e400 x", "ZADD f 1e-400 x", "ZADD f nan x", "EXISTS x",
+	)},
+	{name: "zrange forms and their errors", cmds: cmds(
+		"ZADD z 1 a 2 b 3 c 4 d 5 e", "ZRANGE z 0 -1 WITHSCORES", "ZRANGE z 0 1 REV", "ZREVRANGE z 0 1 REV",
+		"ZREVRANGE z 0 1 LIMIT 0 1", "ZRANGE z 0 1 LIMIT 0 -1", "ZRANGE z 0 1 LIMIT 0 -2", "ZRANGE z 0 1 BYSCORE BYLEX",
+		"ZRANGE z (1 4 BYSCORE", "ZRANGE z 4 (1 BYSCORE REV WITHSCORES", "ZRANGE z [b [d BYLEX", "ZRANGE z [b [d BYLEX WITHSCORES",
+		"ZRANGEBYSCORE z 2 4 LIMIT 1 -5", "ZRANGEBYSCORE z 2 4 LIMIT -1 5", "ZRANGEBYSCORE z 3 -8 LIMIT 9223372036854775807 -5",
+		`ZRANGEBYSCORE z "\x202" 3`, `ZRANGEBYSCORE z "" 1`, "ZRANGEBYSCORE z ( 1", `ZRANGEBYSCORE z "4\x00junk" +inf`,
+		"ZRANGEBYSCORE z nan 3", "ZRANGEBYSCORE z 2 4 REV", "ZREVRANGEBYSCORE z (4 -inf LIMIT 1 1",
+		"ZRANGEBYLEX z (a [c LIMIT 1 5", "ZREVRANGEBYLEX z + - LIMIT 1 2", `ZRANGEBYLEX z "+\x00x" -`, "ZRANGEBYLEX z a [c",
+		"ZCOUNT z (1 (5", "ZCOUNT z x 1", "ZLEXCOUNT z [b (d", "ZLEXCOUNT z x +",
+		"ZRANGESTORE dst z 1 2", "ZRANGE dst 0 -1 WITHSCORES", "ZRANGESTORE dst z 0 -1 WITHSCORES", "ZRANGESTORE dst z [x + BYLEX", "EXISTS dst",
+	)},
+	{name: "zset lex ranges over different scores", cmds: cmds(
+		"ZADD z 1 d 2 a 3 e 4 b 5 f", "ZRANGEBYLEX z [b [e", "ZRANGEBYLEX z [c [e LIMIT 2 5", "ZREVRANGEBYLEX z [e [b",
+		"ZRANGEBYLEX z [e [z", "ZLEXCOUNT z [b [e", "ZREMRANGEBYLEX z [a [d", "ZRANGE z 0 -1",
+	)},
+	{name: "zset pops", cmds: cmds(
+		"ZADD z 1 a 2 b 3 c 4 d", "ZADD w 10 x 20 y", "SET s v", "ZPOPMIN z 0", "ZPOPMIN z -1", "ZPOPMIN s x", "ZPOPMIN z 1 2",
+		"ZPOPMIN missing", "ZPOPMIN s", "ZPOPMIN z", "ZPOPMAX z 2", "ZMPOP 1 z MIN", "EXISTS z", "ZMPOP 0 z MIN", "ZMPOP 5 z MIN",
+		"ZMPOP 9223372036854775807 z MIN", "ZMPOP 1 z MAX COUNT 0", "ZMPOP 1 z MAX COUNT 1 COUNT 1", "ZMPOP 2 missing s MIN",
+		"ZMPOP 2 missing z MIN", "ZMPOP 3 missing w s MAX COUNT 10", "ZADD z 1 a 2 b 3 c",
+		"BZPOPMIN z -1", "BZPOPMIN z abc", "BZPOPMIN z inf", "BZPOPMIN missing s 0", "BZPOPMIN missing z 0.01", "BZPOPMAX missing z 0",
+		"BZMPOP abc 0 z MIN", "BZMPOP abc 1 z FOO", "BZMPOP 0.01 2 missing z MAX COUNT 5", "BZPOPMIN missing 0.01", "BZMPOP 0.01 1 missing MIN",
+	)},
+	{name: "zset algebra", cmds: cmds(
+		"ZADD z 1 a 2 b 3 c 4 d", "ZADD w 10 b 20 c 30 x", "SET s v",
+		"ZUNION 2 z w WITHSCORES", "ZUNION 2 z w WEIGHTS 2 -1 WITHSCORES", "ZUNION 2 z w AGGREGATE MAX WITHSCORES",
+		"ZINTER 2 z w AGGREGATE MIN WEIGHTS 1 0.5 WITHSCORES", "ZDIFF 2 z w WITHSCORES", "ZINTERCARD 2 z w LIMIT 1",
+		"ZUNION abc z", "ZUNION 0 z", "ZINTERSTORE d -1 z", "ZUNION 3 z w", "ZUNION 2 z s WEIGHTS abc", "ZUNION 2 z w WEIGHTS 2 WITHSCORES",
+		"ZUNION 2 z w AGGREGATE AVG", "ZDIFF 2 z w WEIGHTS 1 2", "ZINTERCARD 2 z w WITHSCORES", "ZINTERCARD 2 z w LIMIT -1",
+		"ZUNIONSTORE s 2 z w WEIGHTS 1 2", "ZRANGE s 0 -1 WITHSCORES", "ZDIFFSTORE s 2 z z", "EXISTS s",
+		"ZADD pinf inf m", "ZADD ninf -inf m 1 n", "ZUNION 2 pinf ninf WITHSCORES", "ZUNION 2 pinf ninf WEIGHTS 0 1 WITHSCORES",
+		"ZINTER 2 pinf ninf WEIGHTS 1 0 AGGREGATE MIN WITHSCORES",
+		"ZADD one 1e16 m 0 a 0 b", "ZADD two 1 m", "ZADD three 1 m 0 c", "ZUNION 3 one three two WITHSCORES",
+	)},
+	{name: "zset past the listpack limit", cmds: cmds(
+		big130, "ZCARD big", "ZRANK big m127", "ZREVRANK big m000", "ZRANGE big 60 70 WITHSCORES", "ZREVRANGE big 0 3",
+		"ZRANGEBYSCORE big (3 4 LIMIT 5 3", "ZCOUNT big 2 (5", "ZSCORE big m129", "ZPOPMIN big 2", "ZPOPMAX big",
+		"ZREMRANGEBYRANK big 100 -1", "ZREMRANGEBYSCORE big 8 8", "ZCARD big", "ZRANGESTORE small big 0 9", "ZRANGE small 0 -1 WITHSCORES",
+		"ZUNIONSTORE u 2 big small WEIGHTS 1 -1", "ZRANGE u 0 4 WITHSCORES", "ZINTER 2 big small WITHSCORES",
+	)},
 }
 
 // randZKey is a key of the shared key space, or now and then a lex key.
