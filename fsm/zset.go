@@ -2,10 +2,10 @@ package fsm
 
 import (
 	"bytes"
-	"cmp"
 	"iter"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/raftis/raftis/fsm/internal/ranked"
 	"github.com/raftis/raftis/fsm/rdb"
@@ -26,8 +26,8 @@ import (
 //     member in O(log n), and ZSCAN cursors that are member hashes, valid
 //     on every node as SCAN's are.
 //
-// The two share each member's string. Clone is O(1) for both encodings'
-// large form and O(limit) for the packed one.
+// The two share each member's string. Clone is O(1) in the large encoding
+// (both trees clone copy-on-write) and O(limit) when packed.
 //
 // Scores are never NaN, and a zero score is always +0: Redis stores a -0
 // score as the integer 0 in a listpack, and a sorted set's contents must
@@ -52,7 +52,10 @@ type zsItem struct {
 }
 
 func zsItemCmp(a, b zsItem) int {
-	return cmp.Or(cmpScore(a.score, b.score), cmp.Compare(a.member, b.member))
+	if c := cmpScore(a.score, b.score); c != 0 {
+		return c
+	}
+	return strings.Compare(a.member, b.member)
 }
 
 // cmpScore compares two scores that are not NaN; -0 equals 0.
@@ -74,7 +77,13 @@ type zmItem struct {
 }
 
 func zmItemCmp(a, b zmItem) int {
-	return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.member, b.member))
+	switch {
+	case a.hash < b.hash:
+		return -1
+	case a.hash > b.hash:
+		return 1
+	}
+	return strings.Compare(a.member, b.member)
 }
 
 // zmKey is the byMember key of member, for lookups that do not keep it.
