@@ -24,6 +24,7 @@ type Server struct {
 	table    *table
 	fwd      *forwarder
 	proposer *proposer
+	blocked  *blockRegistry
 	start    time.Time
 
 	resp     *redcon.Server
@@ -53,6 +54,8 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout)
 	s.proposer = newProposer(s)
+	s.blocked = newBlockRegistry(data, s.proposePops)
+	data.SetReadyHook(s.blocked.ready)
 	return s
 }
 
@@ -84,6 +87,7 @@ func (s *Server) Start() error {
 		}
 	})
 	s.proposer.start()
+	s.goBackground(func() { s.blocked.run(s.ctx) })
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	s.goBackground(s.runStatsCron)

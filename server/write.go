@@ -65,6 +65,10 @@ func (b *batch) add(args [][]byte) {
 		b.flushWrites()
 		b.reads = append(b.reads, args)
 		return
+	case cmd.data != nil && cmd.Flags&fsm.FlagBlocking != 0:
+		b.flush()
+		b.s.block(b.conn, b.sess, args)
+		return
 	case cmd.data != nil:
 		b.flushReads()
 		b.pending = append(b.pending, fsm.Cmd{DB: b.sess.db, Args: args})
