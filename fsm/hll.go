@@ -463,7 +463,15 @@ func (h *hllHisto) estimate() uint64 {
 		z *= 0.5
 	}
 	z += m * hllSigma(float64(h[0])/m)
-	return uint64(math.Round(hllAlphaInf * m * m / z))
+	e := math.Round(hllAlphaInf * m * m / z)
+	if !(e < 1<<63) {
+		// Registers no real hash sets (all above 50) give an estimate too
+		// large for llroundl, which then answers LLONG_MIN on x86-64; Redis
+		// replies it as -2^63. Go's own conversion would depend on the
+		// platform.
+		return 1 << 63
+	}
+	return uint64(e)
 }
 
 func hllSigma(x float64) float64 {
