@@ -7,8 +7,8 @@ import (
 )
 
 // HyperLogLog values in Redis's own encoding, so that a value moves between
-// raftis and redis-server with GET and SET (or DUMP/RESTORE, or an RDB
-// file) and counts the same on both.
+// raftis and redis-server with GET and SET, or in an RDB file, and counts
+// the same on both.
 //
 // A value is a string: a 16-byte header, "HYLL", the encoding (0 dense, 1
 // sparse), three zero bytes and the cached cardinality (8 bytes, little
@@ -36,10 +36,9 @@ const (
 	hllSparseMaxBytes = 3000
 	hllSeed           = 0xadc83b19
 
-	hllSparseValMax   = 32    // largest value a VAL opcode holds
-	hllSparseValLen   = 4     // most registers one VAL opcode covers
-	hllSparseZeroMax  = 64    // most registers one ZERO opcode covers
-	hllSparseXZeroMax = 16384 // most registers one XZERO opcode covers
+	hllSparseValMax  = 32 // largest value a VAL opcode holds
+	hllSparseValLen  = 4  // most registers one VAL opcode covers
+	hllSparseZeroMax = 64 // most registers one ZERO opcode covers
 
 	hllCacheInvalid = 0x80 // in the last byte of the cached cardinality
 	hllAlphaInf     = 0.721347520444481703680
@@ -363,9 +362,27 @@ func hllAdd(s []byte, ele []byte) ([]byte, int) {
 // register, false if s is a corrupt sparse HLL.
 func hllMerge(regs *[hllRegisters]uint8, s []byte) bool {
 	if s[4] == hllDense {
+		// 16 registers (12 bytes) at a time.
 		body := s[hllHdrSize:]
-		for i := range regs {
-			regs[i] = max(regs[i], hllDenseGet(body, i))
+		for i := 0; i < hllRegisters; i += 16 {
+			r := body[i*hllBits/8:][:12:12]
+			m := regs[i : i+16 : i+16]
+			m[0] = max(m[0], r[0]&63)
+			m[1] = max(m[1], (r[0]>>6|r[1]<<2)&63)
+			m[2] = max(m[2], (r[1]>>4|r[2]<<4)&63)
+			m[3] = max(m[3], r[2]>>2&63)
+			m[4] = max(m[4], r[3]&63)
+			m[5] = max(m[5], (r[3]>>6|r[4]<<2)&63)
+			m[6] = max(m[6], (r[4]>>4|r[5]<<4)&63)
+			m[7] = max(m[7], r[5]>>2&63)
+			m[8] = max(m[8], r[6]&63)
+			m[9] = max(m[9], (r[6]>>6|r[7]<<2)&63)
+			m[10] = max(m[10], (r[7]>>4|r[8]<<4)&63)
+			m[11] = max(m[11], r[8]>>2&63)
+			m[12] = max(m[12], r[9]&63)
+			m[13] = max(m[13], (r[9]>>6|r[10]<<2)&63)
+			m[14] = max(m[14], (r[10]>>4|r[11]<<4)&63)
+			m[15] = max(m[15], r[11]>>2&63)
 		}
 		return true
 	}

@@ -1,10 +1,15 @@
 package fsm
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/internal/testredis"
 )
 
 // hllElements returns n distinct elements named from prefix, of lengths 0
@@ -340,4 +345,41 @@ func maskHLLCache(got, want string) string {
 	}
 	head := len(got) - len(gbody)
 	return got[:head+8] + wbody[8:16] + got[head+16:]
+}
+
+// TestHLLSnapshotLoadsInRedis writes raftis's HLLs in a snapshot (an RDB
+// file), starts redis-server on it, and checks that Redis holds the same
+// bytes and counts the same.
+func TestHLLSnapshotLoadsInRedis(t *testing.T) {
+	tf := newTestFSM(t)
+	keys := map[string]int{"empty": 0, "sparse": 100, "dense": 20000}
+	for key, n := range keys {
+		args := []string{"pfadd", key}
+		for _, e := range hllElements(key, n) {
+			args = append(args, e)
+		}
+		tf.write(args...)
+	}
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := tf.f.WriteRDB(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := dialOracle(t, testredis.Start(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.conn.Close()
+	o.timeout = oracleReplyTimeout
+	for key := range keys {
+		if got, want := o.do("get", key), tf.read("get", key); got != want {
+			t.Errorf("%s: Redis loaded %.80q, raftis holds %.80q", key, got, want)
+		}
+		if got, want := o.do("pfcount", key), tf.read("pfcount", key); got != want {
+			t.Errorf("%s: PFCOUNT %q in Redis, %q here", key, got, want)
+		}
+	}
 }
