@@ -381,30 +381,35 @@ func cmdBitOp(c *Ctx, args [][]byte) {
 	copy(res, srcs[0])
 	switch op {
 	case 'n':
-		for i := range res {
-			res[i] = ^res[i]
-		}
+		combine(res, res, func(a, _ uint64) uint64 { return ^a })
 	case 'a':
 		for _, src := range srcs[1:] {
-			for i, b := range src {
-				res[i] &= b
-			}
-			clear(res[len(src):])
+			combine(res, src, func(a, b uint64) uint64 { return a & b })
+			clear(res[len(src):]) // a shorter source is zero padded
 		}
 	case 'o':
 		for _, src := range srcs[1:] {
-			for i, b := range src {
-				res[i] |= b
-			}
+			combine(res, src, func(a, b uint64) uint64 { return a | b })
 		}
 	case 'x':
 		for _, src := range srcs[1:] {
-			for i, b := range src {
-				res[i] ^= b
-			}
+			combine(res, src, func(a, b uint64) uint64 { return a ^ b })
 		}
 	}
 	// A new value without a deadline, as Redis's setKey leaves it.
 	c.db.set(item{key: dest, val: stringValue(res), gen: c.fsm.gen})
 	c.Int(int64(maxLen))
+}
+
+// combine sets dst[i] = f(dst[i], src[i]) for the bytes src has, eight
+// at a time.
+func combine(dst, src []byte, f func(a, b uint64) uint64) {
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		a, b := binary.LittleEndian.Uint64(dst[i:]), binary.LittleEndian.Uint64(src[i:])
+		binary.LittleEndian.PutUint64(dst[i:], f(a, b))
+	}
+	for ; i < len(src); i++ {
+		dst[i] = byte(f(uint64(dst[i]), uint64(src[i])))
+	}
 }
