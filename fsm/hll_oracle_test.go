@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/raftis/raftis/internal/resp"
 	"github.com/raftis/raftis/internal/testredis"
 )
 
@@ -74,13 +75,13 @@ func (p *hllPair) sameValue(key string, maskCache bool) string {
 }
 
 // bulkBody returns the content of a bulk string reply.
-func bulkBody(t *testing.T, resp string) string {
+func bulkBody(t *testing.T, reply string) string {
 	t.Helper()
-	n, rest, ok := respHeader(resp, '$')
-	if !ok || n < 0 || len(rest) != n+2 {
-		t.Fatalf("not a bulk string: %.100q", resp)
+	v, err := resp.Parse([]byte(reply))
+	if err != nil || v.Kind != resp.BulkString || v.Null {
+		t.Fatalf("not a bulk string: %.100q (%v)", reply, err)
 	}
-	return rest[:n]
+	return v.Str
 }
 
 // hllDump shows an HLL value: header, size and its first body bytes.
@@ -338,13 +339,13 @@ func TestHLLCommandsAgainstRedis(t *testing.T) {
 // are bulk replies holding HLLs of the same size: Redis's PFCOUNT stores
 // it, raftis's does not.
 func maskHLLCache(got, want string) string {
-	gn, gbody, okg := respHeader(got, '$')
-	wn, wbody, okw := respHeader(want, '$')
-	if !okg || !okw || gn != wn || gn < hllHdrSize || !strings.HasPrefix(gbody, "HYLL") || !strings.HasPrefix(wbody, "HYLL") {
+	g, errg := resp.Parse([]byte(got))
+	w, errw := resp.Parse([]byte(want))
+	if errg != nil || errw != nil || g.Kind != resp.BulkString || w.Kind != resp.BulkString ||
+		len(g.Str) != len(w.Str) || len(g.Str) < hllHdrSize || !strings.HasPrefix(g.Str, "HYLL") || !strings.HasPrefix(w.Str, "HYLL") {
 		return got
 	}
-	head := len(got) - len(gbody)
-	return got[:head+8] + wbody[8:16] + got[head+16:]
+	return bulkR(g.Str[:8] + w.Str[8:16] + g.Str[16:])
 }
 
 // TestHLLSnapshotLoadsInRedis writes raftis's HLLs in a snapshot (an RDB
@@ -368,12 +369,12 @@ func TestHLLSnapshotLoadsInRedis(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "dump.rdb"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	o, err := dialOracle(t, testredis.Start(t, dir))
+	c, err := resp.DialTimeout(testredis.Start(t, dir), oracleDialTimeout, resp.WithTimeout(oracleReplyTimeout))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer o.conn.Close()
-	o.timeout = oracleReplyTimeout
+	defer c.Close()
+	o := &oracle{t: t, c: c}
 	for key := range keys {
 		if got, want := o.do("get", key), tf.read("get", key); got != want {
 			t.Errorf("%s: Redis loaded %.80q, raftis holds %.80q", key, got, want)
