@@ -355,11 +355,7 @@ func TestHLLSnapshotLoadsInRedis(t *testing.T) {
 	tf := newTestFSM(t)
 	keys := map[string]int{"empty": 0, "sparse": 100, "dense": 20000}
 	for key, n := range keys {
-		args := []string{"pfadd", key}
-		for _, e := range hllElements(key, n) {
-			args = append(args, e)
-		}
-		tf.write(args...)
+		tf.write(append([]string{"pfadd", key}, hllElements(key, n)...)...)
 	}
 	dir := t.TempDir()
 	var buf bytes.Buffer
