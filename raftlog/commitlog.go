@@ -154,6 +154,14 @@ func (c *commitLog) recorded() (uint64, error) {
 	return min(decodeCommitExt(l.Extensions), last), nil
 }
 
+// IsMonotonic implements raft.MonotonicLogStore for a store that is one
+// (raft-wal): such a store refuses a gap in the log, so after installing a
+// snapshot raft must empty the log rather than keep its tail.
+func (c *commitLog) IsMonotonic() bool {
+	m, ok := c.LogStore.(raft.MonotonicLogStore)
+	return ok && m.IsMonotonic()
+}
+
 // StoreLog implements raft.LogStore.
 func (c *commitLog) StoreLog(l *raft.Log) error {
 	return c.StoreLogs([]*raft.Log{l})

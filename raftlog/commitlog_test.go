@@ -148,8 +148,8 @@ func (f *indexFSM) WaitApplied(ctx context.Context, index uint64) error {
 // isolated is a config for reopening a member so that during the test it
 // neither campaigns nor hears from a leader: whatever its FSM holds when
 // Open returns comes from its own disk.
-func isolated(dir string) Config {
-	cfg := testConfig(dir, false)
+func isolated(store StoreKind, dir string) Config {
+	cfg := testConfig(store, dir, false)
 	cfg.HeartbeatTimeout, cfg.ElectionTimeout, cfg.LeaderLeaseTimeout = time.Hour, time.Hour, time.Hour
 	return cfg
 }
@@ -203,14 +203,18 @@ func reopenIsolated(t *testing.T, n *Node, cfg Config) (*Node, *indexFSM) {
 }
 
 func TestRestartReplaysCommittedEntriesBeforeLeaderContact(t *testing.T) {
+	forEachStore(t, testRestartReplaysCommittedEntriesBeforeLeaderContact)
+}
+
+func testRestartReplaysCommittedEntriesBeforeLeaderContact(t *testing.T, store StoreKind) {
 	dir := t.TempDir()
-	n := startOne(t, testConfig(dir, true))
+	n := startOne(t, testConfig(store, dir, true))
 	applyN(t, n, 5)
 	if err := n.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
 	applyN(t, n, 7)
-	n2, fsm := reopenIsolated(t, n, isolated(dir))
+	n2, fsm := reopenIsolated(t, n, isolated(store, dir))
 	if got := fsm.count(); got != 12 {
 		t.Fatalf("after restart with no leader: %d entries applied, want 12 (5 in the snapshot, 7 replayed)", got)
 	}
@@ -219,11 +223,13 @@ func TestRestartReplaysCommittedEntriesBeforeLeaderContact(t *testing.T) {
 	}
 }
 
-func TestRestartReplayIsCapped(t *testing.T) {
+func TestRestartReplayIsCapped(t *testing.T) { forEachStore(t, testRestartReplayIsCapped) }
+
+func testRestartReplayIsCapped(t *testing.T, store StoreKind) {
 	// With one entry per batch, replaying 200 entries would need 200 of
 	// raft's 128 queue slots and block NewRaft; the cap stops at 64.
 	dir := t.TempDir()
-	cfg := testConfig(dir, true)
+	cfg := testConfig(store, dir, true)
 	cfg.MaxAppendEntries = 1
 	n := startOne(t, cfg)
 	applyN(t, n, 3)
@@ -232,7 +238,7 @@ func TestRestartReplayIsCapped(t *testing.T) {
 	}
 	snapIndex := n.Status().LastSnapshot
 	applyN(t, n, 200)
-	re := isolated(dir)
+	re := isolated(store, dir)
 	re.MaxAppendEntries = 1
 	n2, fsm := reopenIsolated(t, n, re)
 	if got, want := n2.Raft().AppliedIndex(), snapIndex+replayBatches; got != want {
@@ -245,12 +251,16 @@ func TestRestartReplayIsCapped(t *testing.T) {
 }
 
 func TestRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T) {
+	forEachStore(t, testRestartAfterAMembershipChangeKeepsItAndReplays)
+}
+
+func testRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T, store StoreKind) {
 	// raft rebuilds membership by scanning the log after what it applied,
 	// so a replay must not pass a configuration entry that no snapshot
 	// holds; each member snapshots after a membership change so that the
 	// replay need not stop there.
 	dir := t.TempDir()
-	n := startOne(t, testConfig(dir, true))
+	n := startOne(t, testConfig(store, dir, true))
 	applyN(t, n, 5)
 	// A non-voter does not count for quorum: the change commits alone.
 	f := n.Raft().AddNonvoter("n9", "127.0.0.1:9", 0, time.Second)
@@ -265,7 +275,7 @@ func TestRestartAfterAMembershipChangeKeepsItAndReplays(t *testing.T) {
 		time.Sleep(markInterval)
 	}
 	applyN(t, n, 7)
-	n2, fsm := reopenIsolated(t, n, isolated(dir))
+	n2, fsm := reopenIsolated(t, n, isolated(store, dir))
 	if got := fsm.count(); got != 12 {
 		t.Fatalf("%d entries applied after restart, want 12", got)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,15 +13,18 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	"go.etcd.io/bbolt"
 )
 
 // Config configures a Node. Zero durations take hashicorp/raft's defaults.
 type Config struct {
 	ID       string // member id, unique and stable across restarts
 	RaftAddr string // host:port to listen on and advertise to peers
-	Dir      string // raft.db (log + stable store) and snapshots/
+	Dir      string // the log + stable store (see Store) and snapshots/
+
+	// Store is the log and stable store of a new directory; "" means
+	// StoreWAL. A directory that holds a store keeps it: naming the other
+	// kind is ErrStoreMismatch.
+	Store StoreKind
 
 	// Bootstrap makes a node without existing state start a one-member
 	// cluster. A node with state never bootstraps again.
@@ -46,7 +48,9 @@ type Config struct {
 type Node struct {
 	cfg       Config
 	raft      *raft.Raft
-	store     *raftboltdb.BoltStore
+	store     logStore
+	storeKind StoreKind
+	lock      *os.File // the directory's lock, held while open
 	transport *raft.NetworkTransport
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
@@ -79,12 +83,17 @@ func Open(cfg Config, fsm raft.FSM) (*Node, error) {
 
 func (n *Node) open(fsm raft.FSM) error {
 	cfg := n.cfg
-	store, err := raftboltdb.New(raftboltdb.Options{
-		Path:        filepath.Join(cfg.Dir, "raft.db"),
-		BoltOptions: &bbolt.Options{Timeout: time.Second, NoFreelistSync: true},
-	})
+	lock, err := lockDir(cfg.Dir)
 	if err != nil {
-		return fmt.Errorf("open raft log %s: %w", cfg.Dir, err)
+		return err
+	}
+	n.lock = lock
+	if n.storeKind, err = chooseStore(cfg.Dir, cfg.Store); err != nil {
+		return err
+	}
+	store, err := openStore(n.storeKind, cfg.Dir, cfg.Logger)
+	if err != nil {
+		return fmt.Errorf("open %s raft log in %s: %w", n.storeKind, cfg.Dir, err)
 	}
 	n.store = store
 	cache, err := raft.NewLogCache(512, store)
@@ -196,6 +205,9 @@ func (n *Node) closeStores() error {
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 	}
+	if n.lock != nil {
+		errs = append(errs, n.lock.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -213,6 +225,9 @@ func (n *Node) LastSnapshotTime() time.Time {
 	}
 	return time.UnixMilli(ms)
 }
+
+// StoreKind is the log store this member runs on.
+func (n *Node) StoreKind() StoreKind { return n.storeKind }
 
 // ID is this member's id.
 func (n *Node) ID() string { return n.cfg.ID }

@@ -54,9 +54,19 @@ func (s countSnap) Persist(sink raft.SnapshotSink) error {
 }
 func (countSnap) Release() {}
 
-func testConfig(dir string, bootstrap bool) Config {
+// stores are the log stores every test that touches the disk runs on.
+var stores = []StoreKind{StoreWAL, StoreBoltDB}
+
+// forEachStore runs fn as a subtest per log store.
+func forEachStore(t *testing.T, fn func(t *testing.T, store StoreKind)) {
+	for _, store := range stores {
+		t.Run(string(store), func(t *testing.T) { fn(t, store) })
+	}
+}
+
+func testConfig(store StoreKind, dir string, bootstrap bool) Config {
 	return Config{
-		ID: "n1", RaftAddr: "127.0.0.1:0", Dir: dir, Bootstrap: bootstrap,
+		ID: "n1", RaftAddr: "127.0.0.1:0", Dir: dir, Bootstrap: bootstrap, Store: store,
 		HeartbeatTimeout: 100 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond,
 		LeaderLeaseTimeout: 50 * time.Millisecond, CommitTimeout: 5 * time.Millisecond,
 		Logger: hclog.NewNullLogger(),
@@ -78,9 +88,13 @@ func waitLeader(t *testing.T, n *Node) {
 }
 
 func TestBootstrapApplySnapshotRestart(t *testing.T) {
+	forEachStore(t, testBootstrapApplySnapshotRestart)
+}
+
+func testBootstrapApplySnapshotRestart(t *testing.T, store StoreKind) {
 	dir := t.TempDir()
 	fsm := &countFSM{}
-	n, err := Open(testConfig(dir, true), fsm)
+	n, err := Open(testConfig(store, dir, true), fsm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +128,7 @@ func TestBootstrapApplySnapshotRestart(t *testing.T) {
 	// Restart: state is there, so Bootstrap is ignored and the snapshot is
 	// restored before Open returns.
 	fsm2 := &countFSM{}
-	n2, err := Open(testConfig(dir, true), fsm2)
+	n2, err := Open(testConfig(store, dir, true), fsm2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +144,7 @@ func TestBootstrapApplySnapshotRestart(t *testing.T) {
 
 func TestApplyOnFollowerIsNotLeader(t *testing.T) {
 	// A node that neither bootstraps nor joins never leads.
-	n, err := Open(testConfig(t.TempDir(), false), &countFSM{})
+	n, err := Open(testConfig(StoreWAL, t.TempDir(), false), &countFSM{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftis/raftis/raftlog"
 	"github.com/raftis/raftis/server"
 )
 
@@ -25,13 +26,14 @@ type config struct {
 	followerWrites                    string
 	protoMaxBulkLen                   int64
 	logLevel                          string
+	raftStore                         raftlog.StoreKind
 }
 
 // parseFlags reads the command line, with RAFTIS_* environment variables
 // as defaults for every flag.
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
-	var join string
+	var join, raftStore string
 	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
@@ -49,6 +51,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", time.Second, "Raft election timeout")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
+	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	if err := applyEnv(fs, os.LookupEnv); err != nil {
 		return nil, err
@@ -58,6 +61,10 @@ func parseFlags(args []string) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var err error
+	if c.raftStore, err = raftlog.ParseStoreKind(raftStore); err != nil {
+		return nil, fmt.Errorf("--raft-store: %w", err)
 	}
 	for _, a := range strings.Split(join, ",") {
 		if a = strings.TrimSpace(a); a != "" {

@@ -94,6 +94,7 @@ func (c *config) raftConfig() raftlog.Config {
 		ID:                 c.id,
 		RaftAddr:           c.raftAddr,
 		Dir:                c.dir,
+		Store:              c.raftStore,
 		Bootstrap:          len(c.join) == 0,
 		SnapshotThreshold:  c.snapshotThreshold,
 		SnapshotInterval:   c.snapshotInterval,

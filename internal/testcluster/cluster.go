@@ -26,7 +26,8 @@ type Options struct {
 	TrailingLogs      uint64 // 0: raft's default
 	FollowerWrites    string
 	MaxStaleness      time.Duration
-	ProtoMaxBulkLen   int64 // 0: the server's default (512 MiB)
+	ProtoMaxBulkLen   int64             // 0: the server's default (512 MiB)
+	Store             raftlog.StoreKind // "": the default for a new directory (wal)
 }
 
 // Node is one in-process raftis node.
@@ -90,7 +91,7 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 	c.t.Helper()
 	nd.FSM = fsm.New()
 	raftNode, err := raftlog.Open(raftlog.Config{
-		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap,
+		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap, Store: c.opts.Store,
 		SnapshotThreshold: c.opts.SnapshotThreshold, TrailingLogs: c.opts.TrailingLogs,
 		SnapshotInterval: 200 * time.Millisecond,
 		// Fast enough for quick failovers, slow enough that a leader keeps its

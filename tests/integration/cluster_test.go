@@ -10,8 +10,18 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	tc "github.com/raftis/raftis/internal/testcluster"
+	"github.com/raftis/raftis/raftlog"
 	"github.com/raftis/raftis/server"
 )
+
+// forEachStore runs fn as a subtest per log store, for the tests whose
+// outcome depends on what the store keeps: restarts, failover, snapshot
+// installs.
+func forEachStore(t *testing.T, fn func(t *testing.T, store raftlog.StoreKind)) {
+	for _, store := range []raftlog.StoreKind{raftlog.StoreWAL, raftlog.StoreBoltDB} {
+		t.Run(string(store), func(t *testing.T) { fn(t, store) })
+	}
+}
 
 func TestWriteThroughFollowerIsReadBackThere(t *testing.T) {
 	c := tc.Start(t, 3, tc.Options{})
@@ -72,7 +82,11 @@ func TestPipelinedWritesBecomeOneEntry(t *testing.T) {
 }
 
 func TestFailoverLosesNoAcknowledgedWrite(t *testing.T) {
-	c := tc.Start(t, 3, tc.Options{})
+	forEachStore(t, testFailoverLosesNoAcknowledgedWrite)
+}
+
+func testFailoverLosesNoAcknowledgedWrite(t *testing.T, store raftlog.StoreKind) {
+	c := tc.Start(t, 3, tc.Options{Store: store})
 	ctx := tc.Ctx(t)
 	acked := map[string]string{}
 	write := func(nd *tc.Node, n int, prefix string) {
@@ -104,7 +118,11 @@ func TestFailoverLosesNoAcknowledgedWrite(t *testing.T) {
 }
 
 func TestFullRestartKeepsAcknowledgedWrites(t *testing.T) {
-	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20})
+	forEachStore(t, testFullRestartKeepsAcknowledgedWrites)
+}
+
+func testFullRestartKeepsAcknowledgedWrites(t *testing.T, store raftlog.StoreKind) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20, Store: store})
 	ctx := tc.Ctx(t)
 	acked := map[string]string{}
 	for i := 0; i < 300; i++ {
@@ -127,7 +145,11 @@ func TestFullRestartKeepsAcknowledgedWrites(t *testing.T) {
 // write it had applied, not the older data set of its last snapshot: it
 // replays its log up to the commit index recorded on its disk.
 func TestRestartedNodeServesItsWritesWithoutALeader(t *testing.T) {
-	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20})
+	forEachStore(t, testRestartedNodeServesItsWritesWithoutALeader)
+}
+
+func testRestartedNodeServesItsWritesWithoutALeader(t *testing.T, store raftlog.StoreKind) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 50, TrailingLogs: 20, Store: store})
 	ctx := tc.Ctx(t)
 	leader := c.Leader()
 	acked := map[string]string{}
@@ -155,7 +177,11 @@ func TestRestartedNodeServesItsWritesWithoutALeader(t *testing.T) {
 }
 
 func TestNewNodeGetsDataBySnapshotInstall(t *testing.T) {
-	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 64, TrailingLogs: 16})
+	forEachStore(t, testNewNodeGetsDataBySnapshotInstall)
+}
+
+func testNewNodeGetsDataBySnapshotInstall(t *testing.T, store raftlog.StoreKind) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 64, TrailingLogs: 16, Store: store})
 	ctx := tc.Ctx(t)
 	acked := map[string]string{}
 	leader := c.Leader()
@@ -299,7 +325,11 @@ func TestReplicationInfoDropsADeadFollower(t *testing.T) {
 // nor skip one. Small snapshot thresholds make the replays start from
 // different snapshots on different nodes.
 func TestIncrementsCountOnceAcrossFullRestarts(t *testing.T) {
-	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 40, TrailingLogs: 10})
+	forEachStore(t, testIncrementsCountOnceAcrossFullRestarts)
+}
+
+func testIncrementsCountOnceAcrossFullRestarts(t *testing.T, store raftlog.StoreKind) {
+	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 40, TrailingLogs: 10, Store: store})
 	ctx := tc.Ctx(t)
 	acked := map[string]int64{}
 	for round := range 3 {
