@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -25,6 +26,9 @@ type Config struct {
 	// StoreWAL. A directory that holds a store keeps it: naming the other
 	// kind is ErrStoreMismatch.
 	Store StoreKind
+	// WALSegmentSize is the size of raft-wal's segment files in bytes (0:
+	// raft-wal's 64 MiB). The log is truncated a whole segment at a time.
+	WALSegmentSize int
 
 	// Bootstrap makes a node without existing state start a one-member
 	// cluster. A node with state never bootstraps again.
@@ -55,33 +59,38 @@ type Node struct {
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
 	logs      *commitLog
-	stop      chan struct{} // closed by Close: ends background loops
-	nudge     chan struct{} // AnnounceCommit → markCommits
-	bg        sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	fsm       *appliedGuard
+	lag       applyLag
+	// behindSince is when this member first knew of committed entries it
+	// has not applied (unix ns), 0 if it has applied all it knows of.
+	behindSince atomic.Int64
+	stop        chan struct{} // closed by Close: ends background loops
+	nudge       chan struct{} // AnnounceCommit → markCommits
+	bg          sync.WaitGroup
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // Open starts the Raft member described by cfg, applying entries to fsm.
 // If the directory holds state, fsm is restored from the newest snapshot
-// and the entries known to be committed after it before Open returns (see
-// commitLog); Open waits for that replay if fsm has a WaitApplied method.
-func Open(cfg Config, fsm raft.FSM) (*Node, error) {
+// and the entries recorded as committed after it before Open returns (see
+// replay.go).
+func Open(cfg Config, fsm FSM) (*Node, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Warn, Output: os.Stderr})
 	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
-	if err := n.open(fsm); err != nil {
+	n := &Node{cfg: cfg, fsm: newAppliedGuard(fsm), stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
+	if err := n.open(); err != nil {
 		_ = n.Close()
 		return nil, err
 	}
 	return n, nil
 }
 
-func (n *Node) open(fsm raft.FSM) error {
+func (n *Node) open() error {
 	cfg := n.cfg
 	lock, err := lockDir(cfg.Dir)
 	if err != nil {
@@ -91,7 +100,7 @@ func (n *Node) open(fsm raft.FSM) error {
 	if n.storeKind, err = chooseStore(cfg.Dir, cfg.Store); err != nil {
 		return err
 	}
-	store, err := openStore(n.storeKind, cfg.Dir, cfg.Logger)
+	store, err := openStore(n.storeKind, cfg.Dir, cfg.WALSegmentSize, cfg.Logger)
 	if err != nil {
 		return fmt.Errorf("open %s raft log in %s: %w", n.storeKind, cfg.Dir, err)
 	}
@@ -100,7 +109,11 @@ func (n *Node) open(fsm raft.FSM) error {
 	if err != nil {
 		return err
 	}
-	logs := newCommitLog(cache)
+	logs, err := newCommitLog(cache)
+	if err != nil {
+		return err
+	}
+	logs.replay = n.replay
 	n.logs = logs
 	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, max(cfg.SnapshotRetain, 1), cfg.Logger.Named("snapshot"))
 	if err != nil {
@@ -132,27 +145,20 @@ func (n *Node) open(fsm raft.FSM) error {
 			}
 		}
 	}
-	logs.maxReplay = replayBatches * uint64(rc.MaxAppendEntries)
 	tracked := &snapshotStore{SnapshotStore: snaps, logs: logs}
 	tracked.starting.Store(true)
-	n.raft, err = raft.NewRaft(rc, fsm, logs, store, tracked, n.transport)
+	n.raft, err = raft.NewRaft(rc, n.fsm, logs, store, tracked, n.transport)
 	tracked.starting.Store(false)
 	if err != nil {
 		return fmt.Errorf("start raft: %w", err)
 	}
 	n.leader = watchLeader(n.raft)
-	replayTo, err := n.replayTarget()
-	if err != nil {
-		return err
-	}
-	if err := waitReplay(fsm, replayTo, cfg.Logger); err != nil {
-		return err
-	}
 	if c := n.raft.GetConfiguration(); c.Error() == nil {
 		logs.lastConfig.Store(max(logs.lastConfig.Load(), c.Index()))
 	}
-	n.bg.Add(1)
+	n.bg.Add(2)
 	go n.markCommits()
+	go n.watchLag()
 	return nil
 }
 
@@ -162,7 +168,7 @@ func (n *Node) raftConfig() *raft.Config {
 	rc.LocalID = raft.ServerID(cfg.ID)
 	rc.Logger = cfg.Logger
 	rc.ShutdownOnRemove = false
-	rc.RestoreCommittedLogs = true // see commitLog
+	rc.RestoreCommittedLogs = true // raft stages the commit index for commitLog
 	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
 	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
 	setIf(&rc.TrailingLogs, cfg.TrailingLogs)

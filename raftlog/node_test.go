@@ -1,6 +1,7 @@
 package raftlog
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"sync"
@@ -11,16 +12,20 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// countFSM counts applied entries; its snapshot is the count.
+// countFSM counts applied commands and remembers the index of the last;
+// its snapshot holds both, so that after a Restore it knows which entry
+// its data is at, as an FSM under a Node must.
 type countFSM struct {
-	mu sync.Mutex
-	n  int
+	mu    sync.Mutex
+	n     int
+	index uint64
 }
 
-func (f *countFSM) Apply(*raft.Log) interface{} {
+func (f *countFSM) Apply(l *raft.Log) interface{} {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
+	f.index = l.Index
 	return f.n
 }
 
@@ -30,23 +35,34 @@ func (f *countFSM) count() int {
 	return f.n
 }
 
-func (f *countFSM) Snapshot() (raft.FSMSnapshot, error) { return countSnap(f.count()), nil }
+func (f *countFSM) AppliedIndex() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.index
+}
+
+func (f *countFSM) Snapshot() (raft.FSMSnapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return countSnap{N: uint64(f.n), Index: f.index}, nil
+}
 
 func (f *countFSM) Restore(rc io.ReadCloser) error {
-	b, err := io.ReadAll(rc)
-	if err != nil {
+	var s countSnap
+	if err := binary.Read(rc, binary.BigEndian, &s); err != nil {
 		return err
 	}
 	f.mu.Lock()
-	f.n = len(b)
+	f.n, f.index = int(s.N), s.Index
 	f.mu.Unlock()
 	return nil
 }
 
-type countSnap int
+// countSnap is the snapshot: fixed-size fields, written as binary.
+type countSnap struct{ N, Index uint64 }
 
 func (s countSnap) Persist(sink raft.SnapshotSink) error {
-	if _, err := sink.Write(make([]byte, int(s))); err != nil {
+	if err := binary.Write(sink, binary.BigEndian, s); err != nil {
 		_ = sink.Cancel()
 		return err
 	}

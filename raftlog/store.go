@@ -111,8 +111,9 @@ type logStore interface {
 	io.Closer
 }
 
-// openStore opens (creating if need be) the store of kind in dir.
-func openStore(kind StoreKind, dir string, logger hclog.Logger) (logStore, error) {
+// openStore opens (creating if need be) the store of kind in dir;
+// walSegment is the segment size of a WAL (0: raft-wal's default).
+func openStore(kind StoreKind, dir string, walSegment int, logger hclog.Logger) (logStore, error) {
 	switch kind {
 	case StoreBoltDB:
 		return raftboltdb.New(raftboltdb.Options{
@@ -126,7 +127,10 @@ func openStore(kind StoreKind, dir string, logger hclog.Logger) (logStore, error
 		if err := os.MkdirAll(path, 0o755); err != nil {
 			return nil, err
 		}
-		return wal.Open(path, wal.WithLogger(logger.Named("wal")))
+		if walSegment == 0 {
+			walSegment = wal.DefaultSegmentSize
+		}
+		return wal.Open(path, wal.WithLogger(logger.Named("wal")), wal.WithSegmentSize(walSegment))
 	}
 	return nil, fmt.Errorf("unknown raft store %q", kind)
 }

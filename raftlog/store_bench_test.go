@@ -15,7 +15,7 @@ func BenchmarkStoreLogs(b *testing.B) {
 	for _, kind := range stores {
 		for _, batch := range []int{1, 16, 64} {
 			b.Run(fmt.Sprintf("%s/%d-entries", kind, batch), func(b *testing.B) {
-				store, err := openStore(kind, b.TempDir(), hclog.NewNullLogger())
+				store, err := openStore(kind, b.TempDir(), 0, hclog.NewNullLogger())
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -17,11 +17,11 @@ import (
 func TestStoreKeepsCommitIndexAcrossReopen(t *testing.T) {
 	forEachStore(t, func(t *testing.T, kind StoreKind) {
 		dir := t.TempDir()
-		store, err := openStore(kind, dir, hclog.NewNullLogger())
+		store, err := openStore(kind, dir, 0, hclog.NewNullLogger())
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := newCommitLog(store)
+		c := mustCommitLog(t, store)
 		_ = c.StageCommitIndex(2)
 		if err := c.StoreLogs([]*raft.Log{
 			{Index: 1, Term: 1, Type: raft.LogCommand, Data: []byte("a")},
@@ -34,7 +34,7 @@ func TestStoreKeepsCommitIndexAcrossReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		store, err = openStore(kind, dir, hclog.NewNullLogger())
+		store, err = openStore(kind, dir, 0, hclog.NewNullLogger())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +46,7 @@ func TestStoreKeepsCommitIndexAcrossReopen(t *testing.T) {
 		if string(l.Data) != "c" || decodeCommitExt(l.Extensions) != 2 {
 			t.Fatalf("log 3 read back: data %q, extensions %x; want c and the commit index 2", l.Data, l.Extensions)
 		}
-		if got := newCommitLog(store).durable.Load(); got != 2 {
+		if got := mustCommitLog(t, store).durable.Load(); got != 2 {
 			t.Fatalf("recorded commit index after reopen = %d, want 2", got)
 		}
 	})
@@ -56,7 +56,7 @@ func TestStoreKeepsCommitIndexAcrossReopen(t *testing.T) {
 // installing a snapshot); commitLog sits in between and must say so.
 func TestCommitLogPassesMonotonicThrough(t *testing.T) {
 	for kind, want := range map[StoreKind]bool{StoreWAL: true, StoreBoltDB: false} {
-		store, err := openStore(kind, t.TempDir(), hclog.NewNullLogger())
+		store, err := openStore(kind, t.TempDir(), 0, hclog.NewNullLogger())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func TestCommitLogPassesMonotonicThrough(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := newCommitLog(cache).IsMonotonic(); got != want {
+		if got := mustCommitLog(t, cache).IsMonotonic(); got != want {
 			t.Errorf("%s: IsMonotonic = %v, want %v", kind, got, want)
 		}
 		_ = store.Close()

@@ -27,6 +27,7 @@ type config struct {
 	protoMaxBulkLen                   int64
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
+	walSegmentMB                      int
 }
 
 // parseFlags reads the command line, with RAFTIS_* environment variables
@@ -52,6 +53,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
 	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
+	fs.IntVar(&c.walSegmentMB, "raft-wal-segment-mb", 64, "size of the wal store's segment files, in MiB; the log is truncated a whole segment at a time")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	if err := applyEnv(fs, os.LookupEnv); err != nil {
 		return nil, err
@@ -118,6 +120,9 @@ func (c *config) complete() error {
 	}
 	if c.applyTimeout <= 0 {
 		return errors.New("--apply-timeout must be positive")
+	}
+	if c.walSegmentMB < 1 || c.walSegmentMB > 1024 {
+		return errors.New("--raft-wal-segment-mb must be between 1 and 1024")
 	}
 	if c.protoMaxBulkLen < 1<<20 {
 		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")

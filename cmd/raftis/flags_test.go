@@ -55,6 +55,7 @@ func TestBadFlagsAreRejected(t *testing.T) {
 		{"--apply-timeout", "0s"},
 		{"--proto-max-bulk-len", "1000"},
 		{"--raft-store", "bolt"},
+		{"--raft-wal-segment-mb", "0"},
 		{"stray"},
 	} {
 		if _, err := parseFlags(args); err == nil {

@@ -95,6 +95,7 @@ func (c *config) raftConfig() raftlog.Config {
 		RaftAddr:           c.raftAddr,
 		Dir:                c.dir,
 		Store:              c.raftStore,
+		WALSegmentSize:     c.walSegmentMB << 20,
 		Bootstrap:          len(c.join) == 0,
 		SnapshotThreshold:  c.snapshotThreshold,
 		SnapshotInterval:   c.snapshotInterval,
