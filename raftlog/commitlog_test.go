@@ -289,7 +289,7 @@ func TestReplayedEntriesAreNotAppliedTwice(t *testing.T) {
 
 func TestAppliedGuardSkipsWhatTheFSMHas(t *testing.T) {
 	fsm := &countFSM{}
-	g := newAppliedGuard(fsm)
+	g := newFSMGate(fsm)
 	logs := func(from, to uint64) []*raft.Log {
 		var out []*raft.Log
 		for i := from; i <= to; i++ {

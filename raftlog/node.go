@@ -59,7 +59,7 @@ type Node struct {
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
 	logs      *commitLog
-	fsm       *appliedGuard
+	fsm       *fsmGate
 	lag       applyLag
 	// behindSince is when this member first knew of committed entries it
 	// has not applied (unix ns), 0 if it has applied all it knows of.
@@ -82,7 +82,7 @@ func Open(cfg Config, fsm FSM) (*Node, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, fsm: newAppliedGuard(fsm), stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
+	n := &Node{cfg: cfg, fsm: newFSMGate(fsm), stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
 	if err := n.open(); err != nil {
 		_ = n.Close()
 		return nil, err
@@ -169,6 +169,10 @@ func (n *Node) raftConfig() *raft.Config {
 	rc.Logger = cfg.Logger
 	rc.ShutdownOnRemove = false
 	rc.RestoreCommittedLogs = true // raft stages the commit index for commitLog
+	// A buffered apply channel lets the chunks of a big entry, proposed
+	// back to back, reach the leader loop together and share an append.
+	// It voids raft's Apply timeout once enqueued; Node.wait has its own.
+	rc.BatchApplyCh = true
 	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
 	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
 	setIf(&rc.TrailingLogs, cfg.TrailingLogs)

@@ -2,7 +2,6 @@ package raftlog
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/hashicorp/raft"
@@ -46,10 +45,11 @@ type FSM interface {
 // membership scan) starts at the snapshot and is complete.
 //
 // raft therefore hands the replayed entries to the FSM again once a leader
-// tells it they are committed. appliedGuard skips every entry at or below
-// the FSM's applied index, which also covers a snapshot raft takes before
-// it has caught up with the replay: its data is past the index raft gives
-// it, and every member that restores it knows that from the FSM.
+// tells it they are committed. fsmGate skips every entry at or below the
+// FSM's applied index (and the last it handled), which also covers a
+// snapshot raft takes before it has caught up with the replay: its data is
+// past the index raft gives it, and every member that restores it knows
+// that from the FSM.
 
 // replay applies the log after the snapshot raft restored, up to the
 // commit index this member recorded (read before NewRaft ran, so nothing
@@ -96,62 +96,3 @@ func (n *Node) replay() error {
 	n.cfg.Logger.Info("replayed committed log", "from", from+1, "to", to, "entries", applied, "took", time.Since(start))
 	return nil
 }
-
-// appliedGuard is the FSM raft drives. It passes each entry on once: an
-// entry at or below the FSM's applied index was applied by the start-up
-// replay, or is in the snapshot data the FSM restored.
-type appliedGuard struct {
-	fsm   FSM
-	batch raft.BatchingFSM // fsm, if it applies batches
-}
-
-var _ raft.BatchingFSM = (*appliedGuard)(nil)
-
-func newAppliedGuard(fsm FSM) *appliedGuard {
-	g := &appliedGuard{fsm: fsm}
-	g.batch, _ = fsm.(raft.BatchingFSM)
-	return g
-}
-
-// Apply implements raft.FSM.
-func (g *appliedGuard) Apply(l *raft.Log) interface{} {
-	if l.Index <= g.fsm.AppliedIndex() {
-		return nil
-	}
-	return g.fsm.Apply(l)
-}
-
-// ApplyBatch implements raft.BatchingFSM. Entries come in index order, so
-// only a prefix of the batch can be applied already.
-func (g *appliedGuard) ApplyBatch(logs []*raft.Log) []interface{} {
-	applied := g.fsm.AppliedIndex()
-	skip := 0
-	for skip < len(logs) && logs[skip].Index <= applied {
-		skip++
-	}
-	if skip == 0 && g.batch != nil {
-		return g.batch.ApplyBatch(logs)
-	}
-	out := make([]interface{}, len(logs))
-	if g.batch != nil {
-		if skip < len(logs) {
-			copy(out[skip:], g.batch.ApplyBatch(logs[skip:]))
-		}
-		return out
-	}
-	for i := skip; i < len(logs); i++ {
-		if logs[i].Type == raft.LogCommand { // all raft.FSM.Apply takes
-			out[i] = g.fsm.Apply(logs[i])
-		}
-	}
-	return out
-}
-
-// Snapshot implements raft.FSM.
-func (g *appliedGuard) Snapshot() (raft.FSMSnapshot, error) { return g.fsm.Snapshot() }
-
-// Restore implements raft.FSM.
-func (g *appliedGuard) Restore(rc io.ReadCloser) error { return g.fsm.Restore(rc) }
-
-// AppliedIndex is the FSM's.
-func (g *appliedGuard) AppliedIndex() uint64 { return g.fsm.AppliedIndex() }

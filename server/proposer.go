@@ -24,6 +24,7 @@ const proposerWorkers = 1
 
 type proposal struct {
 	cmds    []fsm.Cmd
+	size    int // bound of the bytes cmds add to an entry
 	done    chan struct{}
 	replies []byte
 	index   uint64
@@ -34,6 +35,10 @@ type proposer struct {
 	s      *Server
 	queue  chan *proposal
 	linger time.Duration
+	// held is a proposal taken from the queue that did not fit in the
+	// entry being gathered: it starts the next one. Only the worker
+	// touches it.
+	held *proposal
 }
 
 func newProposer(s *Server) *proposer {
@@ -46,9 +51,10 @@ func (p *proposer) start() {
 	}
 }
 
-// submit queues cmds and waits for their replies.
-func (p *proposer) submit(cmds []fsm.Cmd) ([]byte, uint64, error) {
-	pr := &proposal{cmds: cmds, done: make(chan struct{})}
+// submit queues cmds, which add size bytes to an entry, and waits for
+// their replies.
+func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
+	pr := &proposal{cmds: cmds, size: size, done: make(chan struct{})}
 	timeout := time.NewTimer(p.s.cfg.ApplyTimeout)
 	defer timeout.Stop()
 	select {
@@ -75,12 +81,15 @@ func (p *proposer) submit(cmds []fsm.Cmd) ([]byte, uint64, error) {
 func (p *proposer) work() {
 	lastSize := 0 // commands in the previous entry
 	for {
-		var first *proposal
-		select {
-		case first = <-p.queue:
-		case <-p.s.ctx.Done():
-			p.drain()
-			return
+		first := p.held
+		p.held = nil
+		if first == nil {
+			select {
+			case first = <-p.queue:
+			case <-p.s.ctx.Done():
+				p.drain()
+				return
+			}
 		}
 		batch, n := p.gather(first, lastSize)
 		p.commit(batch)
@@ -100,34 +109,44 @@ const (
 	lingerMax      = time.Millisecond
 )
 
-// gather takes first and whatever else is queued, up to the entry limits,
-// lingering for the last entry's clients when under load.
+// gather takes first and whatever else is queued, up to the entry limits
+// (commands and bytes; first alone may pass the byte cap), lingering for
+// the last entry's clients when under load. A proposal that does not fit
+// is held for the next entry.
 func (p *proposer) gather(first *proposal, lastSize int) ([]*proposal, int) {
 	batch := []*proposal{first}
-	n := len(first.cmds)
-	take := func(pr *proposal) {
+	n, size := len(first.cmds), first.size
+	// take adds pr if it fits and reports whether the entry has room left.
+	take := func(pr *proposal) bool {
+		if n+len(pr.cmds) > maxBatchCmds || size+pr.size > maxBatchBytes {
+			p.held = pr
+			return false
+		}
 		batch = append(batch, pr)
 		n += len(pr.cmds)
+		size += pr.size
+		return n < maxBatchCmds && size < maxBatchBytes
 	}
-	for n < maxBatchCmds {
+	room := n < maxBatchCmds && size < maxBatchBytes
+	for room {
 		select {
 		case pr := <-p.queue:
-			take(pr)
+			room = take(pr)
 			continue
 		default:
 		}
 		break
 	}
-	if lastSize < lingerMinBatch {
+	if !room || lastSize < lingerMinBatch {
 		return batch, n
 	}
 	target := min(n+lastSize, maxBatchCmds)
 	timer := time.NewTimer(p.linger)
 	defer timer.Stop()
-	for n < target {
+	for room && n < target {
 		select {
 		case pr := <-p.queue:
-			take(pr)
+			room = take(pr)
 		case <-timer.C:
 			return batch, n
 		}
@@ -168,6 +187,11 @@ func (p *proposer) commit(batch []*proposal) {
 
 // drain fails what is still queued at shutdown.
 func (p *proposer) drain() {
+	if p.held != nil {
+		p.held.err = raftlog.ErrShutdown
+		close(p.held.done)
+		p.held = nil
+	}
 	for {
 		select {
 		case pr := <-p.queue:

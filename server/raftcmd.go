@@ -85,7 +85,8 @@ func (s *Server) forwarded(c *call) {
 		c.conn.WriteError(errNotLeader)
 		return
 	}
-	e, err := fsm.DecodeEntry(c.args[2])
+	blob := c.args[2]
+	e, err := fsm.DecodeEntry(blob)
 	if err != nil || e.Type != fsm.EntryCommands || len(e.Cmds) == 0 {
 		c.conn.WriteError("ERR invalid forwarded entry")
 		return
@@ -100,7 +101,7 @@ func (s *Server) forwarded(c *call) {
 			return
 		}
 	}
-	replies, index, errReply, retry := s.applyAsLeader(e.Cmds)
+	replies, index, errReply, retry := s.applyAsLeader(e.Cmds, len(blob))
 	switch {
 	case retry:
 		c.conn.WriteError(errNotLeader)

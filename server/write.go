@@ -14,11 +14,19 @@ import (
 )
 
 // A batch caps how much of a pipeline goes into one log entry, keeping
-// entries near raft's suggested size.
+// entries near raft's suggested size; the proposer merges the batches of
+// several connections up to the same caps. A command bigger than the byte
+// cap goes alone (raftlog carries an entry over 1 MiB in chunks).
 const (
 	maxBatchCmds  = 1024
 	maxBatchBytes = 256 << 10
 )
+
+// cmdSize bounds how many bytes cmd adds to an entry's encoding.
+func cmdSize(cmd fsm.Cmd) int {
+	e := fsm.Entry{Cmds: []fsm.Cmd{cmd}}
+	return e.SizeHint()
+}
 
 // Replies for write failures. The outcome of a write that was handed to Raft
 // but not confirmed is unknown: it may still commit, so the reply says so
@@ -68,18 +76,26 @@ func (b *batch) add(args [][]byte) {
 		b.reads = append(b.reads, args)
 		return
 	case cmd.data != nil:
-		b.flushReads()
-		b.pending = append(b.pending, fsm.Cmd{DB: b.sess.db, Args: args})
-		for _, a := range args {
-			b.size += len(a)
-		}
-		if len(b.pending) >= maxBatchCmds || b.size >= maxBatchBytes {
-			b.flushWrites()
-		}
+		b.addWrite(fsm.Cmd{DB: b.sess.db, Args: args})
 		return
 	}
 	b.flush()
 	cmd.run(b.s, &call{conn: b.conn, sess: b.sess, args: args, batch: b})
+}
+
+// addWrite queues a write for the next entry, which it starts afresh if
+// the entry would pass the byte cap with it.
+func (b *batch) addWrite(c fsm.Cmd) {
+	b.flushReads()
+	size := cmdSize(c)
+	if len(b.pending) > 0 && b.size+size > maxBatchBytes {
+		b.flushWrites()
+	}
+	b.pending = append(b.pending, c)
+	b.size += size
+	if len(b.pending) >= maxBatchCmds || b.size >= maxBatchBytes {
+		b.flushWrites()
+	}
 }
 
 // flush runs whatever is pending. At most one of writes and reads is.
@@ -102,7 +118,7 @@ func (b *batch) flushWrites() {
 	if len(b.pending) == 0 {
 		return
 	}
-	replies, errReply := b.s.write(b.sess, b.pending)
+	replies, errReply := b.s.write(b.sess, b.pending, b.size)
 	if errReply != "" {
 		for range b.pending {
 			b.conn.WriteError(errReply)
@@ -116,12 +132,12 @@ func (b *batch) flushWrites() {
 
 // write applies cmds as one log entry, through the leader wherever this
 // node is, and returns their concatenated replies or one error reply.
-func (s *Server) write(sess *session, cmds []fsm.Cmd) ([]byte, string) {
+func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, string) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
 	defer cancel()
 	for {
 		changed := s.node.LeaderChanged()
-		replies, index, errReply, retry := s.tryWrite(ctx, cmds)
+		replies, index, errReply, retry := s.tryWrite(ctx, cmds, size)
 		if !retry {
 			if errReply == "" {
 				sess.minIndex = max(sess.minIndex, index)
@@ -139,9 +155,9 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd) ([]byte, string) {
 
 // tryWrite makes one attempt. retry means nothing was applied and the
 // attempt may be repeated once the leader is known.
-func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd) (replies []byte, index uint64, errReply string, retry bool) {
+func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) (replies []byte, index uint64, errReply string, retry bool) {
 	if s.node.IsLeader() {
-		return s.applyAsLeader(cmds)
+		return s.applyAsLeader(cmds, size)
 	}
 	leaderAddr := s.leaderRedisAddr()
 	if leaderAddr == "" {
@@ -169,8 +185,8 @@ func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd) (replies []byte, 
 
 // applyAsLeader proposes cmds as one entry on this node, which believes it
 // is the leader. retry means it was not, and nothing was appended.
-func (s *Server) applyAsLeader(cmds []fsm.Cmd) (replies []byte, index uint64, errReply string, retry bool) {
-	replies, index, err := s.proposer.submit(cmds)
+func (s *Server) applyAsLeader(cmds []fsm.Cmd, size int) (replies []byte, index uint64, errReply string, retry bool) {
+	replies, index, err := s.proposer.submit(cmds, size)
 	switch {
 	case err == nil:
 		return replies, index, "", false

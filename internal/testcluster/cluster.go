@@ -100,15 +100,16 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 		nd.gate = newApplyGate(nd.FSM)
 		data = nd.gate
 	}
+	// Fast enough for quick failovers, slow enough that a leader keeps its
+	// lease on a CI machine busy with the race detector.
+	const heartbeat = 400 * time.Millisecond
 	raftNode, err := raftlog.Open(raftlog.Config{
 		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap,
 		Store: c.opts.Store, WALSegmentSize: c.opts.WALSegmentSize,
 		SnapshotThreshold: c.opts.SnapshotThreshold, TrailingLogs: c.opts.TrailingLogs,
 		SnapshotInterval: 200 * time.Millisecond,
-		// Fast enough for quick failovers, slow enough that a leader keeps its
-		// lease on a CI machine busy with the race detector.
-		HeartbeatTimeout: 400 * time.Millisecond, ElectionTimeout: 400 * time.Millisecond,
-		LeaderLeaseTimeout: 200 * time.Millisecond, CommitTimeout: 5 * time.Millisecond,
+		HeartbeatTimeout: heartbeat, ElectionTimeout: heartbeat,
+		LeaderLeaseTimeout: heartbeat / 2, CommitTimeout: 5 * time.Millisecond,
 		Logger: hclog.New(&hclog.LoggerOptions{Name: nd.ID, Level: hclog.Error, Output: io.Discard}),
 	}, data)
 	if err != nil {
