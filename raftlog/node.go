@@ -12,41 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 )
-
-// Config configures a Node. Zero durations take hashicorp/raft's defaults.
-type Config struct {
-	ID       string // member id, unique and stable across restarts
-	RaftAddr string // host:port to listen on and advertise to peers
-	Dir      string // the log + stable store (see Store) and snapshots/
-
-	// Store is the log and stable store of a new directory; "" means
-	// StoreWAL. A directory that holds a store keeps it: naming the other
-	// kind is ErrStoreMismatch.
-	Store StoreKind
-	// WALSegmentSize is the size of raft-wal's segment files in bytes (0:
-	// raft-wal's 64 MiB). The log is truncated a whole segment at a time.
-	WALSegmentSize int
-
-	// Bootstrap makes a node without existing state start a one-member
-	// cluster. A node with state never bootstraps again.
-	Bootstrap bool
-
-	SnapshotThreshold uint64 // log entries between snapshots
-	SnapshotInterval  time.Duration
-	SnapshotRetain    int    // snapshots kept on disk (≥ 1)
-	TrailingLogs      uint64 // log entries kept after a snapshot
-
-	HeartbeatTimeout   time.Duration
-	ElectionTimeout    time.Duration
-	LeaderLeaseTimeout time.Duration
-	CommitTimeout      time.Duration
-	MaxAppendEntries   int
-
-	Logger hclog.Logger
-}
 
 // Node is a running Raft member.
 type Node struct {
@@ -76,12 +43,10 @@ type Node struct {
 // and the entries recorded as committed after it before Open returns (see
 // replay.go).
 func Open(cfg Config, fsm FSM) (*Node, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Warn, Output: os.Stderr})
-	}
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	n := &Node{cfg: cfg, fsm: newFSMGate(fsm), stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
 	if err := n.open(); err != nil {
 		_ = n.Close()
@@ -132,7 +97,7 @@ func (n *Node) open() error {
 	if err != nil {
 		return fmt.Errorf("listen on raft address %s: %w", cfg.RaftAddr, err)
 	}
-	rc := n.raftConfig()
+	rc := cfg.raftConfig()
 	if cfg.Bootstrap {
 		existing, err := raft.HasExistingState(logs, store, snaps)
 		if err != nil {
@@ -160,35 +125,6 @@ func (n *Node) open() error {
 	go n.markCommits()
 	go n.watchLag()
 	return nil
-}
-
-func (n *Node) raftConfig() *raft.Config {
-	cfg := n.cfg
-	rc := raft.DefaultConfig()
-	rc.LocalID = raft.ServerID(cfg.ID)
-	rc.Logger = cfg.Logger
-	rc.ShutdownOnRemove = false
-	rc.RestoreCommittedLogs = true // raft stages the commit index for commitLog
-	// A buffered apply channel lets the chunks of a big entry, proposed
-	// back to back, reach the leader loop together and share an append.
-	// It voids raft's Apply timeout once enqueued; Node.wait has its own.
-	rc.BatchApplyCh = true
-	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
-	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
-	setIf(&rc.TrailingLogs, cfg.TrailingLogs)
-	setIf(&rc.HeartbeatTimeout, cfg.HeartbeatTimeout)
-	setIf(&rc.ElectionTimeout, cfg.ElectionTimeout)
-	setIf(&rc.LeaderLeaseTimeout, cfg.LeaderLeaseTimeout)
-	setIf(&rc.CommitTimeout, cfg.CommitTimeout)
-	setIf(&rc.MaxAppendEntries, cfg.MaxAppendEntries)
-	return rc
-}
-
-func setIf[T comparable](dst *T, v T) {
-	var zero T
-	if v != zero {
-		*dst = v
-	}
 }
 
 // Close stops the member and closes its stores. It is safe to call twice.

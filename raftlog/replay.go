@@ -69,7 +69,7 @@ func (n *Node) replay() error {
 		return nil
 	}
 	start := time.Now()
-	chunk := n.raftConfig().MaxAppendEntries
+	chunk := n.cfg.MaxAppendEntries
 	batch := make([]*raft.Log, 0, chunk)
 	applied := 0
 	flush := func() {

@@ -112,7 +112,7 @@ type logStore interface {
 }
 
 // openStore opens (creating if need be) the store of kind in dir;
-// walSegment is the segment size of a WAL (0: raft-wal's default).
+// walSegment is the segment size of a WAL (0: raft-wal's default, 64 MiB).
 func openStore(kind StoreKind, dir string, walSegment int, logger hclog.Logger) (logStore, error) {
 	switch kind {
 	case StoreBoltDB:

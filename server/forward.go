@@ -17,11 +17,6 @@ import (
 // failed), so retrying cannot apply it twice.
 var errForwardNotSent = errors.New("forward: leader unreachable")
 
-// replyError is an error reply received from a peer, kept verbatim.
-type replyError string
-
-func (e replyError) Error() string { return string(e) }
-
 // forwarder sends a follower's writes to the leader. It keeps one pooled
 // Redis client per leader address; the leader runs them as one entry with
 // RAFT FORWARD and answers with the entry's index and the raw replies.
@@ -55,7 +50,11 @@ func (f *forwarder) client(addr string) *redis.Client {
 	return c
 }
 
-// forward runs cmds on the leader at addr as one log entry.
+// forward runs cmds on the leader at addr as one log entry. Its errors say
+// what the attempt did (writeerrors.go): errForwardNotSent or a retryable
+// reply of the leader's when nothing was written, the leader's error reply
+// otherwise, or a connection error after the write was sent (outcome
+// unknown).
 func (f *forwarder) forward(ctx context.Context, addr string, cmds []fsm.Cmd) (index uint64, replies []byte, err error) {
 	e := fsm.Entry{Type: fsm.EntryCommands, Cmds: cmds}
 	blob := e.Encode(make([]byte, 0, e.SizeHint()))
@@ -86,7 +85,7 @@ func (f *forwarder) call(ctx context.Context, addr string, args ...interface{}) 
 func classifyForwardErr(err error) error {
 	var rerr redis.Error
 	if errors.As(err, &rerr) && !errors.Is(err, redis.Nil) {
-		return replyError(err.Error())
+		return peerReplyError(err.Error())
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {

@@ -12,15 +12,19 @@ import (
 // every follower's forwarded writes) go into one queue; a few workers each
 // take everything queued, propose it as ONE log entry, and hand each client
 // its slice of the replies. Under load, writes from many connections share
-// one entry, one BoltDB commit and one replication round on every node; an
-// idle cluster proposes a lone write at once.
+// one entry, one fsync and one replication round on every node; an idle
+// cluster proposes a lone write at once.
 //
 // One worker measured best: while its entry commits, the next writes queue
 // up and go out together, and Raft pipelines replication on its own. More
-// entries in flight mean more BoltDB commits on every node for the same
-// writes; on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes) one
+// entries in flight mean more appends on every node for the same writes;
+// on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes, BoltDB) one
 // worker gave 7,750–8,380 req/s, two ~7,200, four 5,400–6,000, eight ~5,600.
 const proposerWorkers = 1
+
+// applyFunc applies cmds as one log entry, on the leader, and returns what
+// raftlog.Node.Apply does: the FSM's *fsm.Result for them on success.
+type applyFunc func(cmds []fsm.Cmd) (raftlog.Applied, error)
 
 type proposal struct {
 	cmds    []fsm.Cmd
@@ -31,69 +35,63 @@ type proposal struct {
 	err     error
 }
 
+// proposer queues writes and proposes them in entries through apply.
 type proposer struct {
-	s      *Server
-	queue  chan *proposal
-	linger time.Duration
-	// held is a proposal taken from the queue that did not fit in the
-	// entry being gathered: it starts the next one. Only the worker
-	// touches it.
-	held *proposal
+	apply   applyFunc
+	timeout time.Duration   // longest a write waits to be queued, then for its outcome after shutdown
+	stop    <-chan struct{} // closed when the server stops
+	queue   chan *proposal
+	linger  time.Duration
 }
 
-func newProposer(s *Server) *proposer {
-	return &proposer{s: s, queue: make(chan *proposal, 4096), linger: lingerMax}
-}
-
-func (p *proposer) start() {
-	for range proposerWorkers {
-		p.s.goBackground(p.work)
-	}
+func newProposer(apply applyFunc, timeout time.Duration, stop <-chan struct{}) *proposer {
+	return &proposer{apply: apply, timeout: timeout, stop: stop, queue: make(chan *proposal, 4096), linger: lingerMax}
 }
 
 // submit queues cmds, which add size bytes to an entry, and waits for
-// their replies.
+// their replies and the index of their entry. Its errors are raftlog's.
 func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 	pr := &proposal{cmds: cmds, size: size, done: make(chan struct{})}
-	timeout := time.NewTimer(p.s.cfg.ApplyTimeout)
+	timeout := time.NewTimer(p.timeout)
 	defer timeout.Stop()
 	select {
 	case p.queue <- pr:
 	case <-timeout.C:
 		return nil, 0, raftlog.ErrNotLeader // never queued: nothing applied
-	case <-p.s.ctx.Done():
+	case <-p.stop:
 		return nil, 0, raftlog.ErrShutdown
 	}
 	select {
 	case <-pr.done:
-	case <-p.s.ctx.Done():
+	case <-p.stop:
 		// Workers finish the entry they hold; a proposal queued after the
 		// last one stopped gets no answer, and may or may not be applied.
 		select {
 		case <-pr.done:
-		case <-time.After(p.s.cfg.ApplyTimeout):
+		case <-time.After(p.timeout):
 			return nil, 0, raftlog.ErrUnknownOutcome
 		}
 	}
 	return pr.replies, pr.index, pr.err
 }
 
-func (p *proposer) work() {
+// run is a worker: it proposes entries until the server stops.
+func (p *proposer) run() {
 	lastSize := 0 // commands in the previous entry
+	var held *proposal
 	for {
-		first := p.held
-		p.held = nil
+		first := held
 		if first == nil {
 			select {
 			case first = <-p.queue:
-			case <-p.s.ctx.Done():
+			case <-p.stop:
 				p.drain()
 				return
 			}
 		}
-		batch, n := p.gather(first, lastSize)
+		var batch []*proposal
+		batch, lastSize, held = p.gather(first, lastSize)
 		p.commit(batch)
-		lastSize = n
 	}
 }
 
@@ -111,15 +109,15 @@ const (
 
 // gather takes first and whatever else is queued, up to the entry limits
 // (commands and bytes; first alone may pass the byte cap), lingering for
-// the last entry's clients when under load. A proposal that does not fit
-// is held for the next entry.
-func (p *proposer) gather(first *proposal, lastSize int) ([]*proposal, int) {
-	batch := []*proposal{first}
+// the last entry's clients when under load. It returns the batch, its
+// commands, and a proposal it took that did not fit, for the next entry.
+func (p *proposer) gather(first *proposal, lastSize int) (batch []*proposal, n int, held *proposal) {
+	batch = []*proposal{first}
 	n, size := len(first.cmds), first.size
 	// take adds pr if it fits and reports whether the entry has room left.
 	take := func(pr *proposal) bool {
 		if n+len(pr.cmds) > maxBatchCmds || size+pr.size > maxBatchBytes {
-			p.held = pr
+			held = pr
 			return false
 		}
 		batch = append(batch, pr)
@@ -138,7 +136,7 @@ func (p *proposer) gather(first *proposal, lastSize int) ([]*proposal, int) {
 		break
 	}
 	if !room || lastSize < lingerMinBatch {
-		return batch, n
+		return batch, n, held
 	}
 	target := min(n+lastSize, maxBatchCmds)
 	timer := time.NewTimer(p.linger)
@@ -148,11 +146,15 @@ func (p *proposer) gather(first *proposal, lastSize int) ([]*proposal, int) {
 		case pr := <-p.queue:
 			room = take(pr)
 		case <-timer.C:
-			return batch, n
+			return batch, n, held
 		}
 	}
-	return batch, n
+	return batch, n, held
 }
+
+// errBadResult: the FSM's answer to an entry did not have one reply per
+// command. Not expected; the entry was applied, its replies are lost.
+var errBadResult = errors.New("unexpected apply result")
 
 // commit proposes the batch as one entry and completes every proposal.
 func (p *proposer) commit(batch []*proposal) {
@@ -164,12 +166,12 @@ func (p *proposer) commit(batch []*proposal) {
 		}
 	}
 	var res *fsm.Result
-	applied, err := p.s.propose(fsm.EntryCommands, cmds)
+	applied, err := p.apply(cmds)
 	if err == nil {
 		if r, ok := applied.Response.(*fsm.Result); ok && r.Count == len(cmds) {
 			res = r
 		} else {
-			err = errors.New("unexpected apply result")
+			err = errors.Join(raftlog.ErrUnknownOutcome, errBadResult)
 		}
 	}
 	from := 0
@@ -187,11 +189,6 @@ func (p *proposer) commit(batch []*proposal) {
 
 // drain fails what is still queued at shutdown.
 func (p *proposer) drain() {
-	if p.held != nil {
-		p.held.err = raftlog.ErrShutdown
-		close(p.held.done)
-		p.held = nil
-	}
 	for {
 		select {
 		case pr := <-p.queue:

@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/raftis/raftis/fsm"
+	"github.com/raftis/raftis/raftlog"
 )
 
 // RAFT INFO | LEADER | JOIN id raft-addr redis-addr | REMOVE id |
@@ -65,16 +67,15 @@ func cmdRaft(s *Server, c *call) {
 }
 
 func replyErr(c *call, err error) {
-	if err != nil {
-		msg := err.Error()
-		if isReplyError(err, "") {
-			c.conn.WriteError(msg)
-		} else {
-			c.conn.WriteError("ERR " + msg)
-		}
-		return
+	var re replyError
+	switch {
+	case err == nil:
+		c.conn.WriteString("OK")
+	case errors.As(err, &re):
+		c.conn.WriteError(string(re))
+	default:
+		c.conn.WriteError("ERR " + err.Error())
 	}
-	c.conn.WriteString("OK")
 }
 
 // forwarded runs a follower's forwarded writes as one entry and answers
@@ -82,7 +83,7 @@ func replyErr(c *call, err error) {
 // NOTLEADER, so a write is never passed along twice.
 func (s *Server) forwarded(c *call) {
 	if !s.node.IsLeader() {
-		c.conn.WriteError(errNotLeader)
+		c.conn.WriteError(replyNotLeader)
 		return
 	}
 	blob := c.args[2]
@@ -101,12 +102,12 @@ func (s *Server) forwarded(c *call) {
 			return
 		}
 	}
-	replies, index, errReply, retry := s.applyAsLeader(e.Cmds, len(blob))
+	replies, index, err := s.proposer.submit(e.Cmds, len(blob))
 	switch {
-	case retry:
-		c.conn.WriteError(errNotLeader)
-	case errReply != "":
-		c.conn.WriteError(errReply)
+	case errors.Is(err, raftlog.ErrNotLeader):
+		c.conn.WriteError(replyNotLeader) // nothing written: the follower retries
+	case err != nil:
+		c.conn.WriteError(writeErrorReply(err))
 	default:
 		// The follower waits to apply the write before it replies: tell it
 		// the commit now rather than with the next append.

@@ -50,7 +50,9 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
 	s.table = newTable()
 	s.fwd = newForwarder(cfg.ApplyTimeout)
-	s.proposer = newProposer(s)
+	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
+		return s.propose(fsm.EntryCommands, cmds)
+	}, cfg.ApplyTimeout, ctx.Done())
 	return s
 }
 
@@ -81,7 +83,9 @@ func (s *Server) Start() error {
 			s.cfg.Logger.Error("HTTP server stopped", "err", err)
 		}
 	})
-	s.proposer.start()
+	for range proposerWorkers {
+		s.goBackground(s.proposer.run)
+	}
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	return nil

@@ -2,9 +2,8 @@ package server
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -27,17 +26,6 @@ func cmdSize(cmd fsm.Cmd) int {
 	e := fsm.Entry{Cmds: []fsm.Cmd{cmd}}
 	return e.SizeHint()
 }
-
-// Replies for write failures. The outcome of a write that was handed to Raft
-// but not confirmed is unknown: it may still commit, so the reply says so
-// instead of pretending it failed.
-const (
-	errNoLeader  = "CLUSTERDOWN The cluster is down: no Raft leader"
-	errUncertain = "UNCERTAIN write outcome unknown: leadership changed or the commit timed out; it may have been applied"
-	errShutdown  = "ERR server is shutting down"
-	errNotLeader = "NOTLEADER this node is not the Raft leader"
-	errReadOnly  = "READONLY You can't write against a read only replica."
-)
 
 // batch runs one connection's pipeline in order. Consecutive write commands
 // collect into one log entry; any other command first flushes them, so
@@ -118,10 +106,11 @@ func (b *batch) flushWrites() {
 	if len(b.pending) == 0 {
 		return
 	}
-	replies, errReply := b.s.write(b.sess, b.pending, b.size)
-	if errReply != "" {
+	replies, err := b.s.write(b.sess, b.pending, b.size)
+	if err != nil {
+		reply := writeErrorReply(err)
 		for range b.pending {
-			b.conn.WriteError(errReply)
+			b.conn.WriteError(reply)
 		}
 	} else {
 		b.conn.WriteRaw(replies)
@@ -130,73 +119,53 @@ func (b *batch) flushWrites() {
 	b.size = 0
 }
 
-// write applies cmds as one log entry, through the leader wherever this
-// node is, and returns their concatenated replies or one error reply.
-func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, string) {
+// write applies cmds (size bytes of entry) as one log entry, through the
+// leader wherever this node is, and returns their concatenated replies.
+// It retries, until --apply-timeout, while nothing can have been written.
+func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
 	defer cancel()
 	for {
 		changed := s.node.LeaderChanged()
-		replies, index, errReply, retry := s.tryWrite(ctx, cmds, size)
-		if !retry {
-			if errReply == "" {
-				sess.minIndex = max(sess.minIndex, index)
-			}
-			return replies, errReply
+		replies, index, err := s.tryWrite(ctx, cmds, size)
+		if err == nil {
+			sess.minIndex = max(sess.minIndex, index)
+			return replies, nil
+		}
+		if !retryable(err) {
+			return nil, err
 		}
 		if !s.waitRetry(ctx, changed) {
 			if s.ctx.Err() != nil {
-				return nil, errShutdown
+				return nil, errShuttingDown
 			}
-			return nil, errNoLeader
+			return nil, fmt.Errorf("%w (last attempt: %w)", errNoLeader, err)
 		}
 	}
 }
 
-// tryWrite makes one attempt. retry means nothing was applied and the
-// attempt may be repeated once the leader is known.
-func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) (replies []byte, index uint64, errReply string, retry bool) {
+// tryWrite makes one attempt: on this node if it leads, else on the leader
+// it forwards to.
+func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 	if s.node.IsLeader() {
-		return s.applyAsLeader(cmds, size)
+		return s.proposer.submit(cmds, size)
 	}
 	leaderAddr := s.leaderRedisAddr()
 	if leaderAddr == "" {
-		return nil, 0, "", true
+		return nil, 0, errNoLeader
 	}
 	if s.cfg.FollowerWrites == FollowerWritesReject {
-		return nil, 0, errReadOnly + " Leader is at " + leaderAddr + ".", false
+		return nil, 0, readOnlyError{leaderAddr}
 	}
 	index, replies, err := s.fwd.forward(ctx, leaderAddr, cmds)
-	switch {
-	case err == nil:
-	case errors.Is(err, errForwardNotSent), isReplyError(err, "NOTLEADER"), isReplyError(err, "CLUSTERDOWN"):
-		return nil, 0, "", true
-	case isReplyError(err, ""):
-		return nil, 0, err.Error(), false
-	default:
-		return nil, 0, errUncertain, false
+	if err != nil {
+		return nil, 0, err
 	}
 	// Read your writes: reply only once this node has applied the write.
 	// If that takes too long the write still stands; the connection's next
 	// read waits for it (session.minIndex).
 	_ = s.data.WaitApplied(ctx, index)
-	return replies, index, "", false
-}
-
-// applyAsLeader proposes cmds as one entry on this node, which believes it
-// is the leader. retry means it was not, and nothing was appended.
-func (s *Server) applyAsLeader(cmds []fsm.Cmd, size int) (replies []byte, index uint64, errReply string, retry bool) {
-	replies, index, err := s.proposer.submit(cmds, size)
-	switch {
-	case err == nil:
-		return replies, index, "", false
-	case errors.Is(err, raftlog.ErrNotLeader):
-		return nil, 0, "", true
-	case errors.Is(err, raftlog.ErrShutdown):
-		return nil, 0, errShutdown, false
-	default:
-		return nil, 0, errUncertain, false
-	}
+	return replies, index, nil
 }
 
 // waitRetry waits for a leadership change, or a short back-off (a new
@@ -230,14 +199,4 @@ func (s *Server) leaderRedisAddr() string {
 		return ""
 	}
 	return s.data.NodeAddr(id)
-}
-
-// isReplyError reports whether err is an error reply from a peer whose
-// first word is prefix (any error reply when prefix is empty).
-func isReplyError(err error, prefix string) bool {
-	var re replyError
-	if !errors.As(err, &re) {
-		return false
-	}
-	return prefix == "" || strings.HasPrefix(string(re), prefix+" ")
 }

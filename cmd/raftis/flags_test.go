@@ -22,6 +22,12 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	if len(cfg.join) != 0 {
 		t.Errorf("join = %v, want none", cfg.join)
 	}
+	// Raft's settings default to raftlog's, which tests' clusters use too.
+	def := raftlog.DefaultConfig()
+	if cfg.snapshotThreshold != def.SnapshotThreshold || cfg.trailingLogs != def.TrailingLogs ||
+		cfg.heartbeatTimeout != def.HeartbeatTimeout || cfg.walSegmentMB<<20 != def.WALSegmentSize {
+		t.Errorf("flag defaults %+v differ from raftlog.DefaultConfig %+v", cfg, def)
+	}
 }
 
 func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {

@@ -22,13 +22,13 @@ import (
 
 // Options tune a test cluster.
 type Options struct {
-	SnapshotThreshold uint64 // 0: raft's default
-	TrailingLogs      uint64 // 0: raft's default
+	SnapshotThreshold uint64 // 0: raftlog.DefaultConfig's
+	TrailingLogs      uint64 // 0: raftlog.DefaultConfig's
 	FollowerWrites    string
 	MaxStaleness      time.Duration
 	ProtoMaxBulkLen   int64             // 0: the server's default (512 MiB)
 	Store             raftlog.StoreKind // "": the default for a new directory (wal)
-	WALSegmentSize    int               // 0: raft-wal's default (64 MiB)
+	WALSegmentSize    int               // 0: raftlog.DefaultConfig's (64 MiB)
 	// GateApply puts each node's FSM behind a gate the test can close
 	// (Node.PauseApply).
 	GateApply bool
@@ -100,16 +100,16 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 		nd.gate = newApplyGate(nd.FSM)
 		data = nd.gate
 	}
-	// Fast enough for quick failovers, slow enough that a leader keeps its
-	// lease on a CI machine busy with the race detector.
-	const heartbeat = 400 * time.Millisecond
+	// raftis's own configuration (raftlog.DefaultConfig), but for what a
+	// test needs: quicker failure detection (fast enough for quick
+	// failovers, slow enough that a leader keeps its lease on a CI machine
+	// busy with the race detector), and snapshots checked often.
 	raftNode, err := raftlog.Open(raftlog.Config{
 		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap,
 		Store: c.opts.Store, WALSegmentSize: c.opts.WALSegmentSize,
 		SnapshotThreshold: c.opts.SnapshotThreshold, TrailingLogs: c.opts.TrailingLogs,
 		SnapshotInterval: 200 * time.Millisecond,
-		HeartbeatTimeout: heartbeat, ElectionTimeout: heartbeat,
-		LeaderLeaseTimeout: heartbeat / 2, CommitTimeout: 5 * time.Millisecond,
+		HeartbeatTimeout: 400 * time.Millisecond, ElectionTimeout: 400 * time.Millisecond,
 		Logger: hclog.New(&hclog.LoggerOptions{Name: nd.ID, Level: hclog.Error, Output: io.Discard}),
 	}, data)
 	if err != nil {
