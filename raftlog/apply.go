@@ -21,6 +21,7 @@ var (
 // Applied is the outcome of a successful Apply.
 type Applied struct {
 	Index    uint64      // log index of the entry
+	Term     uint64      // the leader's term once it committed (see CatchUp)
 	Response interface{} // what the FSM's Apply returned
 }
 
@@ -48,7 +49,7 @@ func (n *Node) wait(f raft.ApplyFuture, deadline time.Time) (Applied, error) {
 		if err != nil {
 			return Applied{}, classify(err)
 		}
-		return Applied{Index: f.Index(), Response: f.Response()}, nil
+		return Applied{Index: f.Index(), Term: n.raft.CurrentTerm(), Response: f.Response()}, nil
 	case <-timer.C:
 		return Applied{}, ErrUnknownOutcome
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/raft"
@@ -48,6 +49,9 @@ type commitLog struct {
 	restored atomic.Uint64
 	// replay runs once, when raft asks for the commit index on start.
 	replay func() error
+
+	appendedMu sync.Mutex
+	appendedCh chan struct{} // closed and replaced after each append
 }
 
 var _ raft.CommitTrackingLogStore = (*commitLog)(nil)
@@ -175,7 +179,23 @@ func (c *commitLog) StoreLogs(logs []*raft.Log) error {
 		}
 	}
 	c.appends.Add(1)
+	c.appendedMu.Lock()
+	if c.appendedCh != nil {
+		close(c.appendedCh)
+		c.appendedCh = nil
+	}
+	c.appendedMu.Unlock()
 	return nil
+}
+
+// appended returns a channel closed at the next append.
+func (c *commitLog) appended() <-chan struct{} {
+	c.appendedMu.Lock()
+	defer c.appendedMu.Unlock()
+	if c.appendedCh == nil {
+		c.appendedCh = make(chan struct{})
+	}
+	return c.appendedCh
 }
 
 // DeleteRange implements raft.LogStore. A follower truncating a conflicting

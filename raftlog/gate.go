@@ -3,6 +3,7 @@ package raftlog
 import (
 	"errors"
 	"io"
+	"sync"
 
 	"github.com/hashicorp/raft"
 )
@@ -16,8 +17,10 @@ import (
 //     entry, at the index of the last chunk (chunk.go).
 //
 // raft calls it from one goroutine at a time (the replay's, then raft's
-// FSM goroutine), so it needs no lock.
+// FSM goroutine); Node.CatchUp may apply entries from another, so a mutex
+// serializes them.
 type fsmGate struct {
+	mu      sync.Mutex
 	fsm     FSM
 	batch   raft.BatchingFSM // fsm, if it applies batches
 	seen    uint64           // the last entry handled
@@ -43,6 +46,12 @@ func (g *fsmGate) Apply(l *raft.Log) interface{} {
 
 // ApplyBatch implements raft.BatchingFSM.
 func (g *fsmGate) ApplyBatch(logs []*raft.Log) []interface{} {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.applyBatch(logs)
+}
+
+func (g *fsmGate) applyBatch(logs []*raft.Log) []interface{} {
 	if len(logs) == 0 {
 		return nil
 	}
@@ -114,6 +123,8 @@ func (g *fsmGate) applyToFSM(logs []*raft.Log) []interface{} {
 // the state machine, so a snapshot now would lose it for whoever restores
 // it: there is none until the entry is complete or dropped.
 func (g *fsmGate) Snapshot() (raft.FSMSnapshot, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.pending != nil {
 		return nil, ErrChunkPending
 	}
@@ -123,9 +134,50 @@ func (g *fsmGate) Snapshot() (raft.FSMSnapshot, error) {
 // Restore implements raft.FSM. What was collected belongs to the replaced
 // state.
 func (g *fsmGate) Restore(rc io.ReadCloser) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.seen, g.pending = 0, nil
 	return g.fsm.Restore(rc)
 }
 
 // AppliedIndex is the state machine's.
 func (g *fsmGate) AppliedIndex() uint64 { return g.fsm.AppliedIndex() }
+
+// skipTo marks the entries up to index handled: they are in the snapshot
+// the state machine restored on start.
+func (g *fsmGate) skipTo(index uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen = max(g.seen, index)
+}
+
+// handled reports whether the entry at index has been handled.
+func (g *fsmGate) handled(index uint64) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return index <= max(g.seen, g.fsm.AppliedIndex())
+}
+
+// catchUp applies the entries of logs after those handled, up to to, in
+// batches of batch entries.
+func (g *fsmGate) catchUp(logs raft.LogStore, to uint64, batch int) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for from := max(g.seen, g.fsm.AppliedIndex()) + 1; from <= to; {
+		var chunk []*raft.Log
+		for ; from <= to && len(chunk) < batch; from++ {
+			l := new(raft.Log)
+			if err := logs.GetLog(from, l); err != nil {
+				return err
+			}
+			if l.Type == raft.LogCommand || l.Type == raft.LogConfiguration {
+				chunk = append(chunk, l)
+			}
+		}
+		if len(chunk) > 0 {
+			g.applyBatch(chunk)
+		}
+		g.seen = max(g.seen, from-1)
+	}
+	return nil
+}

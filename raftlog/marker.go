@@ -7,20 +7,16 @@ const markInterval = 20 * time.Millisecond
 
 // markCommits runs on every member, and acts while it leads: once writes
 // pause with entries committed but not yet recorded as such (the index
-// recorded lags the append that carries it), or when AnnounceCommit asks,
-// it appends a barrier, which carries the commit index to every member and
-// to its disk.
+// recorded lags the append that carries it), it appends a barrier, which
+// carries the commit index to every member and to its disk.
 func (n *Node) markCommits() {
 	defer n.bg.Done()
 	t := time.NewTicker(markInterval)
 	defer t.Stop()
 	var seen uint64 // appends at the previous tick
 	for {
-		nudged := false
 		select {
 		case <-t.C:
-		case <-n.nudge:
-			nudged = true
 		case <-n.stop:
 			return
 		}
@@ -28,26 +24,12 @@ func (n *Node) markCommits() {
 		quiet := appends == seen
 		seen = appends
 		last := n.logs.lastData.Load()
-		if !(quiet || nudged) || !n.IsLeader() || n.logs.durable.Load() >= last || n.raft.CommitIndex() < last {
+		if !quiet || !n.IsLeader() || n.logs.durable.Load() >= last || n.raft.CommitIndex() < last {
 			continue
 		}
 		if err := n.raft.Barrier(markInterval * 50).Error(); err != nil {
 			n.cfg.Logger.Debug("commit marker barrier failed", "error", err)
 		}
-	}
-}
-
-// AnnounceCommit makes the followers learn the leader's commit index soon,
-// instead of with the next append or within raft's CommitTimeout: unless an
-// append after the last committed entry already carries the index, the
-// commit marker appends a barrier now. A follower that forwarded a write
-// waits to apply it before it replies, so the leader calls this once such a
-// write has committed. It does not block; calls while a barrier is pending
-// coalesce.
-func (n *Node) AnnounceCommit() {
-	select {
-	case n.nudge <- struct{}{}:
-	default:
 	}
 }
 

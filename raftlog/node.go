@@ -32,7 +32,6 @@ type Node struct {
 	// has not applied (unix ns), 0 if it has applied all it knows of.
 	behindSince atomic.Int64
 	stop        chan struct{} // closed by Close: ends background loops
-	nudge       chan struct{} // AnnounceCommit → markCommits
 	bg          sync.WaitGroup
 	closeOnce   sync.Once
 	closeErr    error
@@ -47,7 +46,7 @@ func Open(cfg Config, fsm FSM) (*Node, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	n := &Node{cfg: cfg, fsm: newFSMGate(fsm), stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
+	n := &Node{cfg: cfg, fsm: newFSMGate(fsm), stop: make(chan struct{})}
 	if err := n.open(); err != nil {
 		_ = n.Close()
 		return nil, err

@@ -69,30 +69,10 @@ func (n *Node) replay() error {
 		return nil
 	}
 	start := time.Now()
-	chunk := n.cfg.MaxAppendEntries
-	batch := make([]*raft.Log, 0, chunk)
-	applied := 0
-	flush := func() {
-		n.fsm.ApplyBatch(batch)
-		applied += len(batch)
-		batch = batch[:0]
+	n.fsm.skipTo(from)
+	if err := n.fsm.catchUp(n.logs, to, n.cfg.MaxAppendEntries); err != nil {
+		return fmt.Errorf("replay the log from %d to %d: %w", from+1, to, err)
 	}
-	for i := from + 1; i <= to; i++ {
-		l := new(raft.Log)
-		if err := n.logs.GetLog(i, l); err != nil {
-			return fmt.Errorf("replay: read log %d: %w", i, err)
-		}
-		// What raft would hand the FSM: commands and configurations.
-		if l.Type != raft.LogCommand && l.Type != raft.LogConfiguration {
-			continue
-		}
-		if batch = append(batch, l); len(batch) == chunk {
-			flush()
-		}
-	}
-	if len(batch) > 0 {
-		flush()
-	}
-	n.cfg.Logger.Info("replayed committed log", "from", from+1, "to", to, "entries", applied, "took", time.Since(start))
+	n.cfg.Logger.Info("replayed committed log", "from", from+1, "to", to, "took", time.Since(start))
 	return nil
 }

@@ -31,9 +31,14 @@ type proposal struct {
 	size    int // bound of the bytes cmds add to an entry
 	done    chan struct{}
 	replies []byte
-	index   uint64
+	at      position
 	err     error
 }
+
+// position is where a write's entry is in the log: its index, and the
+// leader's term when it committed (a follower that forwarded the write
+// checks its own copy of the entry against it, see raftlog.Node.CatchUp).
+type position struct{ index, term uint64 }
 
 // proposer queues writes and proposes them in entries through apply.
 type proposer struct {
@@ -49,17 +54,17 @@ func newProposer(apply applyFunc, timeout time.Duration, stop <-chan struct{}) *
 }
 
 // submit queues cmds, which add size bytes to an entry, and waits for
-// their replies and the index of their entry. Its errors are raftlog's.
-func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
+// their replies and their entry's position. Its errors are raftlog's.
+func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, position, error) {
 	pr := &proposal{cmds: cmds, size: size, done: make(chan struct{})}
 	timeout := time.NewTimer(p.timeout)
 	defer timeout.Stop()
 	select {
 	case p.queue <- pr:
 	case <-timeout.C:
-		return nil, 0, raftlog.ErrNotLeader // never queued: nothing applied
+		return nil, position{}, raftlog.ErrNotLeader // never queued: nothing applied
 	case <-p.stop:
-		return nil, 0, raftlog.ErrShutdown
+		return nil, position{}, raftlog.ErrShutdown
 	}
 	select {
 	case <-pr.done:
@@ -69,10 +74,10 @@ func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 		select {
 		case <-pr.done:
 		case <-time.After(p.timeout):
-			return nil, 0, raftlog.ErrUnknownOutcome
+			return nil, position{}, raftlog.ErrUnknownOutcome
 		}
 	}
-	return pr.replies, pr.index, pr.err
+	return pr.replies, pr.at, pr.err
 }
 
 // run is a worker: it proposes entries until the server stops.
@@ -180,7 +185,7 @@ func (p *proposer) commit(batch []*proposal) {
 		if err != nil {
 			pr.err = err
 		} else {
-			pr.replies, pr.index = res.Reply(from, to), applied.Index
+			pr.replies, pr.at = res.Reply(from, to), position{applied.Index, applied.Term}
 		}
 		from = to
 		close(pr.done)

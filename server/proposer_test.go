@@ -133,7 +133,7 @@ func (f *fakeLog) apply(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		res.Replies = fmt.Appendf(res.Replies, "+%s\r\n", c.Args[len(c.Args)-1])
 		res.Ends = append(res.Ends, len(res.Replies))
 	}
-	return raftlog.Applied{Index: uint64(len(f.entries)), Response: res}, nil
+	return raftlog.Applied{Index: uint64(len(f.entries)), Term: 7, Response: res}, nil
 }
 
 func startProposer(t *testing.T, apply applyFunc) *proposer {
@@ -161,7 +161,7 @@ func TestProposerMergesWritesIntoOneEntry(t *testing.T) {
 	p := startProposer(t, log.apply)
 	type result struct {
 		replies string
-		index   uint64
+		at      position
 		err     error
 	}
 	results := make([]chan result, 4)
@@ -180,7 +180,7 @@ func TestProposerMergesWritesIntoOneEntry(t *testing.T) {
 	waitFor(t, func() bool { return len(p.queue) == 3 })
 	log.gate <- struct{}{} // entry 1: a
 	log.gate <- struct{}{} // entry 2: b c d e
-	want := []result{{"+a\r\n", 1, nil}, {"+b\r\n+c\r\n", 2, nil}, {"+d\r\n", 2, nil}, {"+e\r\n", 2, nil}}
+	want := []result{{"+a\r\n", position{1, 7}, nil}, {"+b\r\n+c\r\n", position{2, 7}, nil}, {"+d\r\n", position{2, 7}, nil}, {"+e\r\n", position{2, 7}, nil}}
 	for i, ch := range results {
 		if got := <-ch; got != want[i] {
 			t.Errorf("write %d: %+v, want %+v", i, got, want[i])

@@ -79,8 +79,8 @@ func replyErr(c *call, err error) {
 }
 
 // forwarded runs a follower's forwarded writes as one entry and answers
-// [index, raw replies]. Only the leader accepts them: a follower answers
-// NOTLEADER, so a write is never passed along twice.
+// [index, raw replies, term]. Only the leader accepts them: a follower
+// answers NOTLEADER, so a write is never passed along twice.
 func (s *Server) forwarded(c *call) {
 	if !s.node.IsLeader() {
 		c.conn.WriteError(replyNotLeader)
@@ -102,18 +102,16 @@ func (s *Server) forwarded(c *call) {
 			return
 		}
 	}
-	replies, index, err := s.proposer.submit(e.Cmds, len(blob))
+	replies, at, err := s.proposer.submit(e.Cmds, len(blob))
 	switch {
 	case errors.Is(err, raftlog.ErrNotLeader):
 		c.conn.WriteError(replyNotLeader) // nothing written: the follower retries
 	case err != nil:
 		c.conn.WriteError(writeErrorReply(err))
 	default:
-		// The follower waits to apply the write before it replies: tell it
-		// the commit now rather than with the next append.
-		s.node.AnnounceCommit()
-		c.conn.WriteArray(2)
-		c.conn.WriteInt64(int64(index))
+		c.conn.WriteArray(3)
+		c.conn.WriteInt64(int64(at.index))
 		c.conn.WriteBulk(replies)
+		c.conn.WriteInt64(int64(at.term))
 	}
 }

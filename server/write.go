@@ -148,7 +148,8 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) 
 // it forwards to.
 func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 	if s.node.IsLeader() {
-		return s.proposer.submit(cmds, size)
+		replies, at, err := s.proposer.submit(cmds, size)
+		return replies, at.index, err
 	}
 	leaderAddr := s.leaderRedisAddr()
 	if leaderAddr == "" {
@@ -157,15 +158,19 @@ func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) ([]byte
 	if s.cfg.FollowerWrites == FollowerWritesReject {
 		return nil, 0, readOnlyError{leaderAddr}
 	}
-	index, replies, err := s.fwd.forward(ctx, leaderAddr, cmds)
+	at, replies, err := s.fwd.forward(ctx, leaderAddr, cmds)
 	if err != nil {
 		return nil, 0, err
 	}
-	// Read your writes: reply only once this node has applied the write.
-	// If that takes too long the write still stands; the connection's next
+	// Read your writes: reply only once this node has applied the write,
+	// at once from its own log if it holds the entry (raft would tell it of
+	// the commit only with the next append), else once raft applies it. If
+	// that takes too long the write still stands; the connection's next
 	// read waits for it (session.minIndex).
-	_ = s.data.WaitApplied(ctx, index)
-	return replies, index, nil
+	if at.term == 0 || s.node.CatchUp(ctx, at.index, at.term) != nil {
+		_ = s.data.WaitApplied(ctx, at.index)
+	}
+	return replies, at.index, nil
 }
 
 // waitRetry waits for a leadership change, or a short back-off (a new
