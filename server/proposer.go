@@ -57,14 +57,8 @@ func newProposer(apply applyFunc, timeout time.Duration, stop <-chan struct{}) *
 // their replies and their entry's position. Its errors are raftlog's.
 func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, position, error) {
 	pr := &proposal{cmds: cmds, size: size, done: make(chan struct{})}
-	timeout := time.NewTimer(p.timeout)
-	defer timeout.Stop()
-	select {
-	case p.queue <- pr:
-	case <-timeout.C:
-		return nil, position{}, raftlog.ErrNotLeader // never queued: nothing applied
-	case <-p.stop:
-		return nil, position{}, raftlog.ErrShutdown
+	if err := p.enqueue(pr); err != nil {
+		return nil, position{}, err
 	}
 	select {
 	case <-pr.done:
@@ -78,6 +72,27 @@ func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, position, error) {
 		}
 	}
 	return pr.replies, pr.at, pr.err
+}
+
+// enqueue queues pr; a timer is armed only when the queue is full.
+func (p *proposer) enqueue(pr *proposal) error {
+	select {
+	case p.queue <- pr:
+		return nil
+	case <-p.stop:
+		return raftlog.ErrShutdown
+	default:
+	}
+	timeout := time.NewTimer(p.timeout)
+	defer timeout.Stop()
+	select {
+	case p.queue <- pr:
+		return nil
+	case <-timeout.C:
+		return raftlog.ErrNotLeader // never queued: nothing applied
+	case <-p.stop:
+		return raftlog.ErrShutdown
+	}
 }
 
 // run is a worker: it proposes entries until the server stops.

@@ -134,6 +134,7 @@ type session struct {
 	// this connection wait until the local copy has applied it.
 	minIndex uint64
 	readBuf  []byte // reused for read replies
+	batch    *batch // reused for each pipeline (batchFor)
 
 	mu      sync.Mutex
 	db      int
@@ -172,7 +173,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 // cmd so that consecutive writes become one log entry.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	sess := conn.Context().(*session)
-	batch := newBatch(s, conn, sess)
+	batch := s.batchFor(conn, sess)
 	batch.add(cmd.Args)
 	for _, next := range conn.ReadPipeline() {
 		batch.add(next.Args)

@@ -40,8 +40,17 @@ type batch struct {
 	quit    bool
 }
 
-func newBatch(s *Server, conn redcon.Conn, sess *session) *batch {
-	return &batch{s: s, conn: conn, sess: sess}
+// batchFor returns the connection's batch, ready for a new pipeline. One
+// batch serves a connection for its life (only its own goroutine runs its
+// commands), so its slices are allocated once, not per pipeline.
+func (s *Server) batchFor(conn redcon.Conn, sess *session) *batch {
+	b := sess.batch
+	if b == nil {
+		b = &batch{s: s, conn: conn, sess: sess}
+		sess.batch = b
+	}
+	b.quit = false
+	return b
 }
 
 func (b *batch) add(args [][]byte) {
@@ -98,6 +107,7 @@ func (b *batch) flushReads() {
 		return
 	}
 	b.s.read(b.conn, b.sess, b.reads)
+	clear(b.reads) // keep no request alive through the reused slice
 	b.reads = b.reads[:0]
 }
 
@@ -112,17 +122,32 @@ func (b *batch) flushWrites() {
 		for range b.pending {
 			b.conn.WriteError(reply)
 		}
-	} else {
-		b.conn.WriteRaw(replies)
+		// A write that failed may still be held by the proposer (shut down
+		// mid-entry): leave it that slice.
+		b.pending, b.size = nil, 0
+		return
 	}
-	b.pending = b.pending[:0]
-	b.size = 0
+	b.conn.WriteRaw(replies)
+	clear(b.pending) // keep no request alive through the reused slice
+	b.pending, b.size = b.pending[:0], 0
 }
 
 // write applies cmds (size bytes of entry) as one log entry, through the
 // leader wherever this node is, and returns their concatenated replies.
 // It retries, until --apply-timeout, while nothing can have been written.
 func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) {
+	if s.node.IsLeader() {
+		// The common case, first and without a deadline of its own: the
+		// proposer bounds its waits.
+		replies, at, err := s.proposer.submit(cmds, size)
+		if err == nil {
+			sess.minIndex = max(sess.minIndex, at.index)
+			return replies, nil
+		}
+		if !retryable(err) {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
 	defer cancel()
 	for {
