@@ -85,7 +85,7 @@ func (s *Server) block(conn redcon.Conn, sess *session, args [][]byte) {
 	}
 	switch {
 	case s.ctx.Err() != nil:
-		conn.WriteError(errShutdown)
+		conn.WriteError(writeErrorReply(errShuttingDown))
 	case timedOut:
 		conn.WriteRaw([]byte(fsm.TimeoutReply))
 	}
@@ -95,9 +95,13 @@ func (s *Server) block(conn redcon.Conn, sess *session, args [][]byte) {
 // command's reply split out.
 func (s *Server) proposePops(cmds []fsm.Cmd) ([][]byte, uint64, string) {
 	var sess session // the index of the entry lands in sess.minIndex
-	replies, errReply := s.write(&sess, cmds)
-	if errReply != "" {
-		return nil, 0, errReply
+	size := 0
+	for _, c := range cmds {
+		size += cmdSize(c)
+	}
+	replies, err := s.write(&sess, cmds, size)
+	if err != nil {
+		return nil, 0, writeErrorReply(err)
 	}
 	out := make([][]byte, len(cmds))
 	for i := range out {
