@@ -21,12 +21,15 @@ const (
 	FlagNoAuth
 	FlagMayReplicate
 	FlagNoMulti
+	// FlagMovableKeys: the key positions depend on the arguments
+	// (SINTERCARD's numkeys), so FirstKey/LastKey cannot say them.
+	FlagMovableKeys
 )
 
 var flagNames = []string{
 	"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
 	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth",
-	"may_replicate", "no_multi",
+	"may_replicate", "no_multi", "movablekeys",
 }
 
 // Names lists the flag names in COMMAND's order.
@@ -94,7 +97,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, setCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))
