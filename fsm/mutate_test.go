@@ -3,6 +3,7 @@ package fsm
 import (
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -29,11 +30,19 @@ func TestUsedMemoryAccounting(t *testing.T) {
 	tf := newTestFSM(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"a", "b", "c"}
+	setEncs := map[setEncoding]bool{}
 	for i := range 3000 {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(9) {
+		member := strconv.Itoa(r.IntN(700))
+		switch r.IntN(20) {
+		case 0, 1, 2, 3, 4, 5:
+			member = field
+		case 6:
+			member = "long-" + strings.Repeat(field, 20)
+		}
+		switch r.IntN(16) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -52,6 +61,21 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			} else {
 				args = []string{"del", key}
 			}
+		case 9, 10:
+			args = []string{"sadd", key, member}
+			for range r.IntN(30) {
+				args = append(args, strconv.Itoa(r.IntN(700)))
+			}
+		case 11:
+			args = []string{"srem", key, member, strconv.Itoa(r.IntN(700))}
+		case 12:
+			args = []string{"spop", key, strconv.Itoa(r.IntN(4))}
+		case 13:
+			args = []string{"smove", key, keys[r.IntN(len(keys))], member}
+		case 14:
+			args = []string{[]string{"sinterstore", "sunionstore", "sdiffstore"}[r.IntN(3)], key, keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
+		case 15:
+			args = []string{"spop", key}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {
@@ -62,12 +86,21 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		checkUsedMemory(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		for db := range 2 {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
+				if s, ok := it.val.(*setValue); ok {
+					setEncs[s.enc] = true
+					if err := checkSet(s); err != nil {
+						t.Fatalf("after %v: key %q: %v", args, it.key, err)
+					}
+				}
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
 				}
 				return true
 			})
 		}
+	}
+	if len(setEncs) != 3 {
+		t.Fatalf("sets were only in representations %v", setEncs)
 	}
 	tf.write("flushall")
 	if used := tf.f.UsedMemory(); used != 0 {

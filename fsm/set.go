@@ -358,6 +358,16 @@ func (p *popper) pop(i int) string {
 	return m
 }
 
+// rebuild replaces the set with a new one holding the same members, in
+// the representation they call for under lim.
+func (s *setValue) rebuild(lim *Limits) {
+	fresh := newSet()
+	for m := range s.all() {
+		fresh.add(lim, m)
+	}
+	*s = *fresh
+}
+
 func (s *setValue) writeRDB(w *rdb.Writer, key []byte, expireAtMs int64, canonical bool) error {
 	members := s.all()
 	if canonical {

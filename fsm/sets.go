@@ -163,10 +163,18 @@ func (c *Ctx) spopCount(args [][]byte) {
 		return
 	}
 	s, _, _ = writable[*setValue](c, args[1], nil)
+	// When few members stay, Redis builds a new set of them rather than
+	// removing the others one by one, and that new set takes the
+	// representation its members call for: an intset again if they are
+	// few integers. So does raftis, so that OBJECT ENCODING agrees.
+	rebuild := (int64(s.n)-count)*5 <= count
 	p := s.popper()
 	c.Array(int(count))
 	for range count {
 		c.BulkString(p.pop(c.randN(s.n)))
+	}
+	if rebuild {
+		s.rebuild(c.lim)
 	}
 }
 

@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -321,6 +322,14 @@ func TestSetEncodingsLikeRedis(t *testing.T) {
 		{"sadd", "r", "1"},
 		{"spop", "a", "3"},
 		{"config", "set", "set-max-intset-entries", "512"},
+		// SPOP that leaves few members makes a new set of them: an
+		// integer hash table becomes an intset again, and an intset
+		// past a lowered limit a hash table.
+		{"spop", "c", "590"},
+		append([]string{"sadd", "u"}, intRange(0, 100)...),
+		{"config", "set", "set-max-intset-entries", "3"},
+		{"spop", "u", "90"},
+		{"config", "set", "set-max-intset-entries", "512"},
 	}
 	for _, args := range steps {
 		if args[0] == "config" {
@@ -337,7 +346,7 @@ func TestSetEncodingsLikeRedis(t *testing.T) {
 		if args[0] != "spop" && got != want {
 			t.Fatalf("%.60q: got %q, want %q", args, got, want)
 		}
-		for _, key := range []string{"a", "b", "c", "d", "e", "f", "m", "n", "o", "p", "q", "r"} {
+		for _, key := range []string{"a", "b", "c", "d", "e", "f", "m", "n", "o", "p", "q", "r", "u"} {
 			wantEnc := o.do("object", "encoding", key)
 			it, ok := tf.f.dbs[0].get(key)
 			var gotEnc string
@@ -408,8 +417,11 @@ func TestSetPopSameOnEveryNode(t *testing.T) {
 		for i, n := range nodes {
 			replies[i] = n.write(args...)
 			for _, k := range keys {
-				if _, ok := n.f.dbs[0].get(k); ok {
+				if it, ok := n.f.dbs[0].get(k); ok {
 					encs[setEnc(t, n.f, k)] = true
+					if err := checkSet(it.val.(*setValue)); err != nil {
+						t.Fatalf("round %d %q: %v", round, args, err)
+					}
 				}
 			}
 		}
@@ -453,4 +465,320 @@ func sortedReply(t *testing.T, reply string) string {
 	items := arrayItems(t, reply)
 	slices.Sort(items)
 	return arrR(bulkRs(items)...)
+}
+
+// TestSetRandMemberCounts checks SRANDMEMBER's count rules on every
+// representation: the number of picks, distinctness, membership.
+func TestSetRandMemberCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		members func(i int) string
+		size    int
+		enc     string
+	}{
+		{"intset", strconv.Itoa, 20, "intset"},
+		{"packed", func(i int) string { return "m" + strconv.Itoa(i) }, 20, "packed"},
+		{"tree", func(i int) string { return "m" + strconv.Itoa(i) }, 300, "tree"},
+	} {
+		tf := newTestFSM(t)
+		want := map[string]bool{}
+		for i := range tc.size {
+			want[tc.members(i)] = true
+			tf.write("sadd", "s", tc.members(i))
+		}
+		if e := setEnc(t, tf.f, "s"); e != tc.enc {
+			t.Fatalf("%s: the set is %s", tc.name, e)
+		}
+		size := tc.size
+		for _, c := range []struct {
+			count    int
+			n        int
+			distinct bool
+		}{{1, 1, true}, {3, 3, true}, {size - 1, size - 1, true}, {size, size, true}, {size + 10, size, true}, {-1, 1, false}, {-(size + 10), size + 10, false}} {
+			items := arrayItems(t, tf.read("srandmember", "s", strconv.Itoa(c.count)))
+			if len(items) != c.n {
+				t.Fatalf("%s: srandmember %d gave %d members, want %d", tc.name, c.count, len(items), c.n)
+			}
+			seen := map[string]bool{}
+			for _, m := range items {
+				if !want[m] {
+					t.Fatalf("%s: srandmember %d gave %q, not a member", tc.name, c.count, m)
+				}
+				if c.distinct && seen[m] {
+					t.Fatalf("%s: srandmember %d gave %q twice", tc.name, c.count, m)
+				}
+				seen[m] = true
+			}
+		}
+		got := tf.read("srandmember", "s")
+		if l, rest, ok := respHeader(got, '$'); !ok || l < 0 || !want[rest[:l]] {
+			t.Fatalf("%s: srandmember s = %q", tc.name, got)
+		}
+	}
+}
+
+// TestSetPopCounts pops from every representation: the replies have the
+// right sizes, the members popped are distinct and were members, and
+// what is left is the rest.
+func TestSetPopCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		members func(i int) string
+		size    int
+	}{
+		{"intset", strconv.Itoa, 40},
+		{"packed", func(i int) string { return "m" + strconv.Itoa(i) }, 40},
+		{"tree", func(i int) string { return "m" + strconv.Itoa(i) }, 400},
+	} {
+		tf := newTestFSM(t)
+		left := map[string]bool{}
+		for i := range tc.size {
+			left[tc.members(i)] = true
+			tf.write("sadd", "s", tc.members(i))
+		}
+		for _, count := range []int{-1, 1, 5, tc.size / 2, tc.size} {
+			args := []string{"spop", "s", strconv.Itoa(count)}
+			if count < 0 {
+				args = args[:2]
+			}
+			reply := tf.write(args...)
+			var popped []string
+			if count < 0 {
+				l, rest, ok := respHeader(reply, '$')
+				if !ok || l < 0 {
+					t.Fatalf("%s: %v = %q", tc.name, args, reply)
+				}
+				popped = []string{rest[:l]}
+			} else {
+				popped = arrayItems(t, reply)
+			}
+			want := min(max(count, 1), len(left))
+			if len(popped) != want {
+				t.Fatalf("%s: %v popped %d members, want %d", tc.name, args, len(popped), want)
+			}
+			for _, m := range popped {
+				if !left[m] {
+					t.Fatalf("%s: %v popped %q, not a member (or popped twice)", tc.name, args, m)
+				}
+				delete(left, m)
+			}
+			rest := []string{}
+			if tf.read("exists", "s") == intR(1) {
+				rest = arrayItems(t, tf.read("smembers", "s"))
+			}
+			if len(rest) != len(left) {
+				t.Fatalf("%s: after %v %d members are left, want %d", tc.name, args, len(rest), len(left))
+			}
+			for _, m := range rest {
+				if !left[m] {
+					t.Fatalf("%s: after %v %q is still a member", tc.name, args, m)
+				}
+			}
+		}
+		if len(left) != 0 || tf.read("exists", "s") != intR(0) {
+			t.Fatalf("%s: popping everything left %d members", tc.name, len(left))
+		}
+	}
+}
+
+// TestSetScanLarge pages through a tree set with SSCAN while deleting:
+// every member present throughout comes back exactly once.
+func TestSetScanLarge(t *testing.T) {
+	tf := newTestFSM(t)
+	const n = 1000
+	for i := range n {
+		tf.write("sadd", "s", "m"+strconv.Itoa(i))
+	}
+	seen := map[string]int{}
+	cursor := "0"
+	for calls := 0; ; calls++ {
+		if calls > n {
+			t.Fatal("SSCAN does not end")
+		}
+		reply := tf.read("sscan", "s", cursor, "COUNT", "7", "MATCH", "m*")
+		tf.write("srem", "s", "m"+strconv.Itoa(calls*10+3))
+		c, items := scanItems(t, reply)
+		for _, m := range items {
+			seen[m]++
+		}
+		if cursor = c; cursor == "0" {
+			break
+		}
+	}
+	for i := range n {
+		m := "m" + strconv.Itoa(i)
+		if i%10 != 3 && seen[m] != 1 {
+			t.Errorf("%s returned %d times", m, seen[m])
+		}
+	}
+	// m99 and m990 to m999, but m993, deleted during the scan.
+	if _, items := scanItems(t, tf.read("sscan", "s", "0", "COUNT", "5000", "MATCH", "m99*")); len(items) != 10 {
+		t.Errorf("MATCH m99* gave %d members, want 10", len(items))
+	}
+}
+
+// threeSets fills "i" (intset), "p" (packed) and "t" (tree).
+func threeSets(tf *testFSM) {
+	for i := range 300 {
+		tf.write("sadd", "t", "m"+strconv.Itoa(i))
+		if i < 50 {
+			tf.write("sadd", "i", strconv.Itoa(i))
+			tf.write("sadd", "p", "p"+strconv.Itoa(i))
+		}
+	}
+}
+
+// TestSetSnapshotIsolation checks that a snapshot taken before changes to
+// sets of every representation still writes them as they were.
+func TestSetSnapshotIsolation(t *testing.T) {
+	tf := newTestFSM(t)
+	threeSets(tf)
+	want, err := tf.f.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := tf.f.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"i", "p", "t"} {
+		tf.write("sadd", key, "new", "1000")
+		tf.write("srem", key, "m1", "p1", "1")
+		tf.write("spop", key, "3")
+		tf.write("smove", key, "moved", "m2", "p2", "2")
+	}
+	tf.write("sunionstore", "t", "i", "p")
+	if got := digestOfSnapshot(t, snap); got != want {
+		t.Fatal("the snapshot saw changes made after it was taken")
+	}
+	if r := tf.read("sismember", "t", "new"); r != intR(1) {
+		t.Fatalf("live sismember = %q", r)
+	}
+}
+
+// TestSetCopyIndependent COPYs sets of every representation, then changes
+// source and copy: neither sees the other's changes.
+func TestSetCopyIndependent(t *testing.T) {
+	tf := newTestFSM(t)
+	threeSets(tf)
+	for _, key := range []string{"i", "p", "t"} {
+		before := sortedReply(t, tf.read("smembers", key))
+		if r := tf.write("copy", key, key+"2"); r != intR(1) {
+			t.Fatalf("copy %s = %q", key, r)
+		}
+		tf.write("spop", key, "2")
+		tf.write("spop", key+"2", "3")
+		tf.write("sadd", key, "src-only", "100001")
+		tf.write("sadd", key+"2", "copy-only", "100002")
+		for _, c := range []struct {
+			key        string
+			has, hasnt []string
+		}{
+			{key, []string{"src-only", "100001"}, []string{"copy-only", "100002"}},
+			{key + "2", []string{"copy-only", "100002"}, []string{"src-only", "100001"}},
+		} {
+			for _, m := range c.has {
+				if tf.read("sismember", c.key, m) != intR(1) {
+					t.Fatalf("%s lacks %s", c.key, m)
+				}
+			}
+			for _, m := range c.hasnt {
+				if tf.read("sismember", c.key, m) != intR(0) {
+					t.Fatalf("%s has the other's %s", c.key, m)
+				}
+			}
+		}
+		if n, want := tf.read("scard", key), intR(int64(len(arrayItems(t, before))+2-2)); n != want {
+			t.Fatalf("scard %s = %q, want %q", key, n, want)
+		}
+		if n, want := tf.read("scard", key+"2"), intR(int64(len(arrayItems(t, before))+2-3)); n != want {
+			t.Fatalf("scard %s2 = %q, want %q", key, n, want)
+		}
+	}
+	checkUsedMemory(t, tf.f, "copies")
+}
+
+// TestSetRestore round-trips sets of every representation through a
+// snapshot, and checks that restore chooses the representation by size and
+// content as Redis does when it loads a file.
+func TestSetRestore(t *testing.T) {
+	tf := newTestFSM(t)
+	threeSets(tf)
+	// A tree that now holds few integers loads as an intset.
+	for i := range 600 {
+		tf.write("sadd", "shrunk", strconv.Itoa(i))
+	}
+	for i := 10; i < 600; i++ {
+		tf.write("srem", "shrunk", strconv.Itoa(i))
+	}
+	tf.write("sadd", "bin", "\x00\xff", "")
+	tf.write("pexpireat", "i", "99999999999999")
+	restored := restoreCopy(t, tf.f)
+	for _, args := range [][]string{
+		{"smembers", "i"}, {"scard", "t"}, {"sismember", "t", "m299"}, {"smembers", "shrunk"},
+		{"scard", "p"}, {"sismember", "bin", ""}, {"sismember", "bin", "\x00\xff"}, {"pttl", "i"}, {"type", "t"},
+	} {
+		got, want := string(restored.Read(nil, 0, tf.now, 1, toArgs(args))), tf.read(args...)
+		if args[0] == "smembers" {
+			got, want = sortedReply(t, got), sortedReply(t, want)
+		}
+		if got != want {
+			t.Errorf("%q after restore = %q, want %q", args, got, want)
+		}
+	}
+	for key, want := range map[string]string{"i": "intset", "p": "packed", "t": "tree", "shrunk": "intset", "bin": "packed"} {
+		if e := setEnc(t, restored, key); e != want {
+			t.Errorf("restored %s is %s, want %s", key, e, want)
+		}
+	}
+	if a, b := digestOf(t, tf.f), digestOf(t, restored); a != b {
+		t.Error("the restored data set has another digest")
+	}
+	// Duplicate members are corruption.
+	if _, err := setFromRecord(&DefaultLimits, toArgs([]string{"a", "b", "a"})); err == nil {
+		t.Error("a record with a duplicate member was accepted")
+	}
+}
+
+func digestOf(t *testing.T, f *FSM) uint64 {
+	t.Helper()
+	d, err := f.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// checkSet verifies a set's bookkeeping against its contents: the member
+// count, the tree's byte count (memSize depends on it), and that each
+// representation holds what it may.
+func checkSet(s *setValue) error {
+	n, data := 0, 0
+	for m := range s.all() {
+		n++
+		data += len(m)
+		if s.enc == setPacked && len(m) > setMaxPackedValue {
+			return fmt.Errorf("packed set holds a %d-byte member", len(m))
+		}
+	}
+	if n != s.n {
+		return fmt.Errorf("set says %d members, holds %d", s.n, n)
+	}
+	switch s.enc {
+	case setIntset:
+		for i := 1; i < s.n; i++ {
+			if s.ints().at(i-1) >= s.ints().at(i) {
+				return fmt.Errorf("intset not ascending at %d", i)
+			}
+		}
+	case setPacked:
+		if s.n > setMaxPackedEntries {
+			return fmt.Errorf("packed set of %d members", s.n)
+		}
+	case setTree:
+		if s.big.Len() != s.n || s.data != data {
+			return fmt.Errorf("tree of %d members says %d, %d bytes says %d", s.big.Len(), s.n, data, s.data)
+		}
+	}
+	return nil
 }
