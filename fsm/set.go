@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"bytes"
-	"cmp"
 	"iter"
 	"slices"
 	"strconv"
@@ -57,11 +56,12 @@ type setEntry struct {
 	member string
 }
 
-func setEntryCmp(a, b setEntry) int {
-	return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.member, b.member))
+func setEntryLess(a, b setEntry) bool {
+	if a.hash != b.hash {
+		return a.hash < b.hash
+	}
+	return a.member < b.member
 }
-
-func setEntryLess(a, b setEntry) bool { return setEntryCmp(a, b) < 0 }
 
 func newSetEntry(member string) setEntry { return setEntry{hash: keyHash(member), member: member} }
 
@@ -89,12 +89,13 @@ func (s *setValue) isFlat() bool   { return s.enc != setTree }
 func (s *setValue) isIntset() bool { return s.enc == setIntset }
 
 // setHeaderSize is the size of a setValue. setEntryOverhead estimates a
-// tree set's bytes per member besides the member's bytes: the entry (hash
-// and string header) in a B-tree node with the tree's slack, and the
-// rounding of the member's allocation.
+// tree set's bytes per member besides the member's bytes: the 24-byte
+// entry (hash and string header) in B-tree nodes about two thirds full,
+// and the rounding of the member's allocation. Measured: members of 10
+// bytes take about 53 bytes each (TestSetMemSizeEstimate).
 const (
 	setHeaderSize    = 56
-	setEntryOverhead = 48
+	setEntryOverhead = 42
 )
 
 func (s *setValue) memSize() int {
@@ -290,72 +291,6 @@ func (s *setValue) indexer() func(i int, buf []byte) []byte {
 		e, _ := s.big.GetAt(i)
 		return bytesView(e.member)
 	}
-}
-
-// canonical returns the members of a flat set in canonical order, (hash,
-// member), the tree's order. The entries share one copy of the members.
-func (s *setValue) canonical() []setEntry {
-	var text []byte
-	ends := make([]int, 0, s.n)
-	for m := range s.all() {
-		text = append(text, m...)
-		ends = append(ends, len(text))
-	}
-	all := string(text)
-	entries := make([]setEntry, s.n)
-	start := 0
-	for i, end := range ends {
-		entries[i] = newSetEntry(all[start:end])
-		start = end
-	}
-	slices.SortFunc(entries, setEntryCmp)
-	return entries
-}
-
-// ordered iterates in canonical order, whatever the representation.
-func (s *setValue) ordered() iter.Seq[[]byte] {
-	if s.big != nil {
-		return s.all()
-	}
-	entries := s.canonical()
-	return func(yield func([]byte) bool) {
-		for _, e := range entries {
-			if !yield(bytesView(e.member)) {
-				return
-			}
-		}
-	}
-}
-
-// popper removes members by their position in canonical order, the order
-// every representation shares, so that SPOP removes the same members on
-// every node.
-type popper struct {
-	s     *setValue
-	order []setEntry // flat sets: the members left, in canonical order
-}
-
-func (s *setValue) popper() *popper {
-	p := &popper{s: s}
-	if s.big == nil {
-		p.order = s.canonical()
-	}
-	return p
-}
-
-// pop removes and returns the i-th member left, in canonical order.
-func (p *popper) pop(i int) string {
-	s := p.s
-	if s.big != nil {
-		e, _ := s.big.DeleteAt(i)
-		s.n--
-		s.data -= len(e.member)
-		return e.member
-	}
-	m := p.order[i].member
-	p.order = slices.Delete(p.order, i, i+1)
-	s.remove(bytesView(m))
-	return m
 }
 
 // rebuild replaces the set with a new one holding the same members, in

@@ -132,7 +132,7 @@ func cmdSPop(c *Ctx, args [][]byte) {
 	case !found:
 		c.Null()
 	default:
-		c.BulkString(s.popper().pop(c.randN(s.n)))
+		s.pop(1, c.randN, c.Bulk)
 	}
 }
 
@@ -168,11 +168,8 @@ func (c *Ctx) spopCount(args [][]byte) {
 	// representation its members call for: an intset again if they are
 	// few integers. So does raftis, so that OBJECT ENCODING agrees.
 	rebuild := (int64(s.n)-count)*5 <= count
-	p := s.popper()
 	c.Array(int(count))
-	for range count {
-		c.BulkString(p.pop(c.randN(s.n)))
-	}
+	s.pop(int(count), c.randN, c.Bulk)
 	if rebuild {
 		s.rebuild(c.lim)
 	}
