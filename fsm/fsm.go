@@ -26,7 +26,7 @@ type FSM struct {
 	limits atomic.Pointer[Limits]
 	// readyHook and ready: keys made ready for blocked clients (ready.go).
 	// ready is only touched on the goroutine that applies entries.
-	readyHook func([]ReadyKey)
+	readyHook atomic.Pointer[func([]ReadyKey)]
 	ready     []ReadyKey
 
 	applied   atomic.Uint64

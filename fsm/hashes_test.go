@@ -96,7 +96,7 @@ func TestHashCommandsLikeRedis(t *testing.T) {
 // encodings: the number of picks, distinctness, and that every pick is a
 // field with its own value.
 func TestHashRandFieldCounts(t *testing.T) {
-	for _, size := range []int{5, 300} {
+	for _, size := range []int{5, 600} {
 		tf := newTestFSM(t)
 		want := map[string]string{}
 		for i := range size {
@@ -150,15 +150,15 @@ func TestHashEncodings(t *testing.T) {
 		it, _ := tf.f.dbs[0].get(key)
 		return it.val.Encoding()
 	}
-	for i := range 128 {
+	for i := range 512 {
 		tf.write("hset", "h", "f"+strconv.Itoa(i), "v")
 	}
 	if e := enc("h"); e != "listpack" {
-		t.Fatalf("128 fields: %s", e)
+		t.Fatalf("512 fields: %s", e)
 	}
 	tf.write("hset", "h", "one-more", "v")
 	if e := enc("h"); e != "hashtable" {
-		t.Fatalf("129 fields: %s", e)
+		t.Fatalf("513 fields: %s", e)
 	}
 	tf.write("hdel", "h", "one-more", "f1", "f2")
 	if e := enc("h"); e != "hashtable" {
@@ -193,7 +193,7 @@ func TestHashAgainstRedis(t *testing.T) {
 	keys := []string{"h1", "h2", "s"}
 	field := func() string {
 		if r.IntN(4) == 0 {
-			return "f" + strconv.Itoa(r.IntN(400))
+			return "f" + strconv.Itoa(r.IntN(1200))
 		}
 		return "f" + strconv.Itoa(r.IntN(8))
 	}
@@ -311,25 +311,11 @@ func TestHashScanLarge(t *testing.T) {
 	}
 }
 
-// scanItems splits a SCAN-family reply into its cursor and items.
-func scanItems(t *testing.T, reply string) (string, []string) {
-	t.Helper()
-	n, rest, ok := respHeader(reply, '*')
-	if !ok || n != 2 {
-		t.Fatalf("not a scan reply: %q", reply)
-	}
-	l, rest, ok := respHeader(rest, '$')
-	if !ok {
-		t.Fatalf("no cursor in %q", reply)
-	}
-	return rest[:l], arrayItems(t, rest[l+2:])
-}
-
 // TestHashSnapshotIsolation checks that a snapshot taken before changes to
 // a hash, small or large, still writes the hash as it was.
 func TestHashSnapshotIsolation(t *testing.T) {
 	tf := newTestFSM(t)
-	for i := range 200 {
+	for i := range 600 {
 		tf.write("hset", "big", "f"+strconv.Itoa(i), "v")
 	}
 	tf.write("hset", "small", "a", "1", "b", "2")
@@ -358,7 +344,7 @@ func TestHashSnapshotIsolation(t *testing.T) {
 // TestHashRestore round-trips hashes of both encodings through a snapshot.
 func TestHashRestore(t *testing.T) {
 	tf := newTestFSM(t)
-	for i := range 300 {
+	for i := range 600 {
 		tf.write("hset", "big", "f"+strconv.Itoa(i), strconv.Itoa(i))
 	}
 	tf.write("hset", "small", "a", "1", "b", "\x00\xff")

@@ -21,21 +21,13 @@ type Limits struct {
 
 // DefaultLimits are Redis 7.0's defaults.
 var DefaultLimits = Limits{
-	HashMaxListpackEntries: 128,
+	HashMaxListpackEntries: 512,
 	HashMaxListpackValue:   64,
 	SetMaxIntsetEntries:    512,
 	ZSetMaxListpackEntries: 128,
 	ZSetMaxListpackValue:   64,
 	ListMaxListpackSize:    -2,
 }
-
-// Small non-integer sets have no setting in Redis 7.0 (it keeps them in a
-// hash table); raftis keeps them packed below the limits Redis 7.2 gave
-// its set listpacks.
-const (
-	setMaxPackedEntries = 128
-	setMaxPackedValue   = 64
-)
 
 // SetLimits replaces the encoding limits for collections that grow from
 // now on; existing values keep their encodings, as in Redis.

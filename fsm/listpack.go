@@ -45,23 +45,6 @@ func (lp listpack) appendElems(elems ...[]byte) listpack {
 	return lp
 }
 
-// insertAt returns lp with elems inserted at byte offset off.
-func (lp listpack) insertAt(off int, elems ...[]byte) listpack {
-	size := 0
-	for _, e := range elems {
-		size += elemSize(len(e))
-	}
-	lp = growListpack(lp, size)
-	lp = lp[:len(lp)+size]
-	copy(lp[off+size:], lp[off:len(lp)-size])
-	w := off
-	for _, e := range elems {
-		w += binary.PutUvarint(lp[w:], uint64(len(e)))
-		w += copy(lp[w:], e)
-	}
-	return lp
-}
-
 // replaceRange returns lp with the bytes [from, to) replaced by elems.
 func (lp listpack) replaceRange(from, to int, elems ...[]byte) listpack {
 	size := 0
@@ -104,13 +87,4 @@ func growListpack(lp listpack, n int) listpack {
 	grown := make(listpack, len(lp), len(lp)+n+len(lp)/4+8)
 	copy(grown, lp)
 	return grown
-}
-
-// clip returns lp without spare capacity beyond a small slack, for values
-// that shrank a lot.
-func (lp listpack) clip() listpack {
-	if cap(lp) > 2*len(lp)+64 {
-		return append(listpack(nil), lp...)
-	}
-	return lp
 }

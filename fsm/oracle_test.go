@@ -1,10 +1,6 @@
 package fsm
 
 import (
-	"bufio"
-	"fmt"
-	"io"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raftis/raftis/fsm/rdb"
+	"github.com/raftis/raftis/internal/resp"
 	"github.com/raftis/raftis/internal/testredis"
 )
 
@@ -41,117 +38,37 @@ const (
 
 // oracle is a connection to a real redis-server.
 type oracle struct {
-	t       testing.TB
-	conn    net.Conn
-	br      *bufio.Reader
-	timeout time.Duration // for each command
+	t testing.TB
+	c *resp.Conn
 }
 
 // newOracle returns a connection to an empty redis-server, in database 0.
 func newOracle(t testing.TB) *oracle {
 	t.Helper()
-	var o *oracle
-	if addr := os.Getenv(oracleAddrEnv); addr != "" {
-		conn, err := net.DialTimeout("tcp", addr, oracleDialTimeout)
-		if err != nil {
-			t.Fatalf("oracle %s=%s: %v", oracleAddrEnv, addr, err)
-		}
-		o = &oracle{t: t, conn: conn, br: bufio.NewReader(conn), timeout: oracleReplyTimeout}
-	} else {
-		var err error
-		if o, err = dialOracle(t, testredis.Start(t, "")); err != nil {
-			t.Fatalf("oracle: %v", err)
-		}
-		o.timeout = oracleReplyTimeout
+	addr := os.Getenv(oracleAddrEnv)
+	if addr == "" {
+		addr = testredis.Start(t, "")
 	}
-	t.Cleanup(func() { o.conn.Close() })
+	c, err := resp.DialTimeout(addr, oracleDialTimeout, resp.WithTimeout(oracleReplyTimeout))
+	if err != nil {
+		t.Fatalf("oracle %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	o := &oracle{t: t, c: c}
 	if r := o.do("FLUSHALL"); r != okR() {
 		t.Fatalf("oracle: FLUSHALL: %q", r)
 	}
 	return o
 }
 
-// dialOracle connects to addr and checks that it answers PING, waiting
-// for each step at most a second.
-func dialOracle(t testing.TB, addr string) (*oracle, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return nil, err
-	}
-	o := &oracle{t: t, conn: conn, br: bufio.NewReader(conn), timeout: time.Second}
-	if r, err := o.try("PING"); err != nil || r != "+PONG\r\n" {
-		conn.Close()
-		return nil, fmt.Errorf("PING: %q, %v", r, err)
-	}
-	return o, nil
-}
-
 // do sends a command and returns the raw RESP reply.
 func (o *oracle) do(args ...string) string {
 	o.t.Helper()
-	r, err := o.try(args...)
+	r, err := o.c.Do(args...)
 	if err != nil {
 		o.t.Fatalf("oracle: %q: %v", args, err)
 	}
-	return r
-}
-
-// try sends a command and returns the raw RESP reply, or an error if the
-// connection fails or the reply is not RESP2.
-func (o *oracle) try(args ...string) (string, error) {
-	var req strings.Builder
-	fmt.Fprintf(&req, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&req, "$%d\r\n%s\r\n", len(a), a)
-	}
-	if err := o.conn.SetDeadline(time.Now().Add(o.timeout)); err != nil {
-		return "", err
-	}
-	if _, err := io.WriteString(o.conn, req.String()); err != nil {
-		return "", err
-	}
-	var out strings.Builder
-	err := o.readReply(&out)
-	return out.String(), err
-}
-
-// readReply copies one RESP2 reply to out.
-func (o *oracle) readReply(out *strings.Builder) error {
-	line, err := o.br.ReadString('\n')
-	if err != nil {
-		return err
-	}
-	out.WriteString(line)
-	if len(line) < 3 || !strings.HasSuffix(line, "\r\n") {
-		return fmt.Errorf("bad reply line %q", line)
-	}
-	switch line[0] {
-	case '+', '-', ':':
-		return nil
-	case '$', '*':
-	default:
-		return fmt.Errorf("unexpected reply type in %q", line)
-	}
-	n, err := strconv.Atoi(line[1 : len(line)-2])
-	if err != nil {
-		return fmt.Errorf("bad length in %q", line)
-	}
-	if line[0] == '$' {
-		if n >= 0 {
-			buf := make([]byte, n+2)
-			if _, err := io.ReadFull(o.br, buf); err != nil {
-				return err
-			}
-			out.Write(buf)
-		}
-		return nil
-	}
-	for range max(n, 0) {
-		if err := o.readReply(out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return string(r)
 }
 
 // oracleRounds is how many rounds a randomized oracle test runs: def, a

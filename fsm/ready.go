@@ -3,7 +3,7 @@ package fsm
 // ReadyKey names a key that an applied entry left holding a non-empty list
 // or sorted set, so clients blocked on it (BLPOP, BZPOPMIN, ...) may now
 // pop. An empty Key means every key of database DB may have changed
-// (SWAPDB, FLUSHDB, a snapshot restore).
+// (SWAPDB, a snapshot restore).
 type ReadyKey struct {
 	DB  int
 	Key string
@@ -12,13 +12,13 @@ type ReadyKey struct {
 // SetReadyHook registers fn to be told, after each batch of applied
 // entries, which keys became ready. It runs on the goroutine that applies
 // entries, after the data set's lock is released, and must not block: it
-// should only hand the keys over. Call it before the node starts applying.
-func (f *FSM) SetReadyHook(fn func([]ReadyKey)) { f.readyHook = fn }
+// should only hand the keys over. It may be set at any time.
+func (f *FSM) SetReadyHook(fn func([]ReadyKey)) { f.readyHook.Store(&fn) }
 
 // signalReady records that key in database dbi is ready. The caller holds
 // f.mu for writing.
 func (f *FSM) signalReady(dbi int, key string) {
-	if f.readyHook != nil {
+	if f.readyHook.Load() != nil {
 		f.ready = append(f.ready, ReadyKey{DB: dbi, Key: key})
 	}
 }
@@ -31,5 +31,23 @@ func (f *FSM) deliverReady() {
 	}
 	keys := f.ready
 	f.ready = nil
-	f.readyHook(keys)
+	if hook := f.readyHook.Load(); hook != nil {
+		(*hook)(keys)
+	}
+}
+
+// Len is the number of elements of the collection at key in database db
+// (0 if the key is missing, expired at now, or holds a string). Blocked
+// clients use it to know how many of them a ready key can serve.
+func (f *FSM) Len(db int, key string, now int64) int {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	it, ok := f.dbs[db].get(key)
+	if !ok || it.expired(now) {
+		return 0
+	}
+	if c, isCollection := it.val.(collection); isCollection {
+		return c.length()
+	}
+	return 0
 }

@@ -44,6 +44,15 @@ type setValue struct {
 
 type setEncoding uint8
 
+// Small sets of other members than integers have no setting in Redis 7.0
+// (it keeps them in a hash table); raftis keeps them packed below the
+// limits Redis 7.2 gave its set listpacks. These are constants, the same
+// on every node.
+const (
+	setMaxPackedEntries = 128
+	setMaxPackedValue   = 64
+)
+
 const (
 	setIntset setEncoding = iota
 	setPacked
@@ -162,7 +171,9 @@ func (s *setValue) add(lim *Limits, m []byte) bool {
 		if s.n+1 > setMaxPackedEntries || len(m) > setMaxPackedValue {
 			s.convert(s.n+1, len(m))
 		} else {
-			s.flat = s.lp().insertAt(len(s.flat), m)
+			// Grown by a quarter at a time, not doubled: memory per
+			// member matters more here than amortized appends.
+			s.flat = growListpack(s.lp(), elemSize(len(m))).appendElems(m)
 			s.n++
 			return true
 		}

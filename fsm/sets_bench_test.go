@@ -2,7 +2,6 @@ package fsm
 
 import (
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
 	"strings"
@@ -192,26 +191,23 @@ func BenchmarkSetMemoryRedis(b *testing.B) {
 	for range b.N {
 		o := newOracle(b)
 		before := redisUsedMemory(b, o)
-		var req strings.Builder
+		// Pipelined: 50 commands of 1000 members each, then their replies.
 		pending := 0
 		flush := func() {
-			if _, err := io.WriteString(o.conn, req.String()); err != nil {
-				b.Fatal(err)
-			}
 			for range pending {
-				var reply strings.Builder
-				if err := o.readReply(&reply); err != nil || reply.String() != ":1000\r\n" {
-					b.Fatalf("SADD: %q, %v", reply.String(), err)
+				if reply, err := o.c.Receive(); err != nil || string(reply) != ":1000\r\n" {
+					b.Fatalf("SADD: %q, %v", reply, err)
 				}
 			}
-			req.Reset()
 			pending = 0
 		}
+		args := []string{"SADD", "s"}
 		for i := 0; i < 1_000_000; i += 1000 {
-			fmt.Fprintf(&req, "*1002\r\n$4\r\nSADD\r\n$1\r\ns\r\n")
+			args = args[:2]
 			for j := i; j < i+1000; j++ {
-				fmt.Fprintf(&req, "$10\r\nmem%07d\r\n", j)
+				args = append(args, benchMember(j))
 			}
+			o.c.Send(args...)
 			if pending++; pending == 50 {
 				flush()
 			}

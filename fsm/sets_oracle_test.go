@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // TestSetAgainstRedis runs random set commands against a real Redis, with
@@ -286,8 +288,8 @@ func scanRest(t *testing.T, do func(...string) string, args []string, first stri
 
 // bulkValue is the string in a bulk reply.
 func bulkValue(reply string) string {
-	l, rest, _ := respHeader(reply, '$')
-	return rest[:l]
+	v, _ := resp.Parse([]byte(reply))
+	return v.Str
 }
 
 func pickString(r *rand.Rand, s ...string) string { return s[r.IntN(len(s))] }

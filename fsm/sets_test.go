@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // TestSetCommandsLikeRedis checks exact replies on the FSM and on Redis.
@@ -511,7 +513,7 @@ func TestSetRandMemberCounts(t *testing.T) {
 			}
 		}
 		got := tf.read("srandmember", "s")
-		if l, rest, ok := respHeader(got, '$'); !ok || l < 0 || !want[rest[:l]] {
+		if v, err := resp.Parse([]byte(got)); err != nil || v.Kind != resp.BulkString || v.Null || !want[v.Str] {
 			t.Fatalf("%s: srandmember s = %q", tc.name, got)
 		}
 	}
@@ -544,11 +546,11 @@ func TestSetPopCounts(t *testing.T) {
 			reply := tf.write(args...)
 			var popped []string
 			if count < 0 {
-				l, rest, ok := respHeader(reply, '$')
-				if !ok || l < 0 {
+				v, err := resp.Parse([]byte(reply))
+				if err != nil || v.Kind != resp.BulkString || v.Null {
 					t.Fatalf("%s: %v = %q", tc.name, args, reply)
 				}
-				popped = []string{rest[:l]}
+				popped = []string{v.Str}
 			} else {
 				popped = arrayItems(t, reply)
 			}

@@ -17,9 +17,10 @@ type Value interface {
 	// report for this value, given how it was built and the limits in
 	// force when it grew.
 	Encoding() string
-	// clone returns a copy the caller may change in place without
-	// changing the receiver. It costs O(1) or O(a small collection): large
-	// collections share structure copy-on-write.
+	// clone returns a copy of the value. Afterwards each of the two may be
+	// changed in place without changing the other (COPY keeps both live).
+	// It costs O(1) or O(a small collection): large collections share
+	// structure copy-on-write.
 	clone() Value
 	// memSize estimates the bytes the value holds (INFO used_memory,
 	// MEMORY USAGE). Collections keep it up to date as they change, so it

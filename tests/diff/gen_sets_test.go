@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/tidwall/redcon"
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // The set family.
@@ -270,27 +270,27 @@ func errText(side string, err error) string {
 // picks returns the members a SPOP or SRANDMEMBER reply holds: one for a
 // bulk string, the items of an array. ok is false for other replies (nil,
 // errors), which are compared exactly.
-func picks(raw []byte) (members []string, ok bool) {
-	resp := parseReply(raw)
-	switch {
-	case resp.Type == redcon.Bulk && string(raw) != "$-1\r\n":
-		return []string{resp.String()}, true
-	case resp.Type == redcon.Array && resp.Count >= 0:
-		items, _ := arrayItems(raw)
-		if !allBulk(items) {
-			return nil, false
-		}
-		return bulkStrings(items), true
+func picks(raw []byte) (members []string, kind resp.Kind, ok bool) {
+	v, err := resp.Parse(raw)
+	if err != nil || v.Null {
+		return nil, 0, false
 	}
-	return nil, false
+	switch v.Kind {
+	case resp.BulkString:
+		return []string{v.Str}, v.Kind, true
+	case resp.Array:
+		members, ok = bulkStrings(v)
+		return members, v.Kind, ok
+	}
+	return nil, 0, false
 }
 
 // pickShape checks what SPOP and SRANDMEMBER replies share: the same kind
 // and number of members, distinct ones when distinct is set.
 func pickShape(want, got []byte, distinct bool) (w, g []string, why string, ok bool) {
-	w, okw := picks(want)
-	g, okg := picks(got)
-	if !okw || !okg || parseReply(want).Type != parseReply(got).Type {
+	w, wKind, okw := picks(want)
+	g, gKind, okg := picks(got)
+	if !okw || !okg || wKind != gKind {
 		return nil, nil, exactCompare(want, got), false
 	}
 	if len(w) != len(g) {
@@ -309,11 +309,11 @@ func srandmemberCompare(p *pair, cmd []string, want, got []byte) string {
 	if !ok {
 		return why
 	}
-	for _, side := range []struct {
-		rc      *respConn
+	for _, sm := range []struct {
+		s       *side
 		members []string
 	}{{p.redis, w}, {p.raftis, g}} {
-		if why := allMembers(side.rc, cmd[1], side.members); why != "" {
+		if why := allMembers(sm.s, cmd[1], sm.members); why != "" {
 			return why
 		}
 	}
@@ -321,18 +321,21 @@ func srandmemberCompare(p *pair, cmd []string, want, got []byte) string {
 }
 
 // allMembers checks with SMISMEMBER that each of members is in key's set.
-func allMembers(rc *respConn, key string, members []string) string {
+func allMembers(s *side, key string, members []string) string {
 	if len(members) == 0 {
 		return ""
 	}
-	reply, err := rc.do(append([]string{"SMISMEMBER", key}, members...)...)
+	reply, err := s.do(append([]string{"SMISMEMBER", key}, members...)...)
 	if err != nil {
 		return err.Error()
 	}
-	items, _ := arrayItems(reply)
-	for i, it := range items {
-		if it.Type != redcon.Integer || it.Int() != 1 {
-			return fmt.Sprintf("%s picked %q, which SMISMEMBER says is not a member", rc.name, members[i])
+	v, err := resp.Parse(reply)
+	if err != nil || v.Kind != resp.Array || len(v.Elems) != len(members) {
+		return fmt.Sprintf("%s: SMISMEMBER replied %s", s.name, quoteReply(reply, 80))
+	}
+	for i, e := range v.Elems {
+		if e.Kind != resp.Integer || e.Int != 1 {
+			return fmt.Sprintf("%s picked %q, which SMISMEMBER says is not a member", s.name, members[i])
 		}
 	}
 	return ""
