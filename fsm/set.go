@@ -2,12 +2,13 @@ package fsm
 
 import (
 	"bytes"
+	"cmp"
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 
-	"github.com/tidwall/btree"
-
+	"github.com/raftis/raftis/fsm/internal/ranked"
 	"github.com/raftis/raftis/fsm/rdb"
 )
 
@@ -20,11 +21,14 @@ import (
 //     order, within setMaxPackedEntries and setMaxPackedValue. Redis 7.0
 //     keeps such sets in a hash table and OBJECT ENCODING says
 //     "hashtable"; raftis packs them for memory and says the same.
-//   - tree: a B-tree of members ordered by (hash of the member, member),
-//     the same on every node, so SSCAN cursors are member hashes, as
-//     SCAN's are, and Copy is O(1) copy-on-write.
+//   - tree: a ranked.Tree of members ordered by (hash of the member,
+//     member), the same on every node, so SSCAN cursors are member
+//     hashes, as SCAN's are; Clone is O(1) copy-on-write, and the member
+//     at a position (SPOP, SRANDMEMBER) is O(log n).
 //
-// A set only moves down that list (never back), as in Redis.
+// A set only moves down that list, as in Redis; a set built anew (a STORE
+// result, a restore, what a large SPOP leaves) takes the representation
+// its members call for.
 //
 // Limits are node-local, so two nodes may hold the same set in different
 // representations. Writes that pick by position (SPOP) therefore pick in
@@ -36,7 +40,7 @@ type setValue struct {
 	// flat holds the members of an intset or packed set: an intset or a
 	// listpack, according to enc.
 	flat []byte
-	big  *btree.BTreeG[setEntry]
+	big  *ranked.Tree[setEntry]
 	n    int // number of members
 	// data is the bytes of the tree's members, for memSize.
 	data int
@@ -65,11 +69,11 @@ type setEntry struct {
 	member string
 }
 
-func setEntryLess(a, b setEntry) bool {
+func setEntryCmp(a, b setEntry) int {
 	if a.hash != b.hash {
-		return a.hash < b.hash
+		return cmp.Compare(a.hash, b.hash)
 	}
-	return a.member < b.member
+	return strings.Compare(a.member, b.member)
 }
 
 func newSetEntry(member string) setEntry { return setEntry{hash: keyHash(member), member: member} }
@@ -78,9 +82,7 @@ func newSetEntry(member string) setEntry { return setEntry{hash: keyHash(member)
 // sets do; the first member that is not an integer moves it on.
 func newSet() *setValue { return &setValue{} }
 
-func newSetTree() *btree.BTreeG[setEntry] {
-	return btree.NewBTreeGOptions(setEntryLess, btree.Options{NoLocks: true})
-}
+func newSetTree() *ranked.Tree[setEntry] { return ranked.New(setEntryCmp) }
 
 func (*setValue) Type() string  { return "set" }
 func (s *setValue) length() int { return s.n }
@@ -99,12 +101,13 @@ func (s *setValue) isIntset() bool { return s.enc == setIntset }
 
 // setHeaderSize is the size of a setValue. setEntryOverhead estimates a
 // tree set's bytes per member besides the member's bytes: the 24-byte
-// entry (hash and string header) in B-tree nodes about two thirds full,
-// and the rounding of the member's allocation. Measured: members of 10
-// bytes take about 53 bytes each (TestSetMemSizeEstimate).
+// entry (hash and string header) in B-tree nodes about 85% full, and the
+// rounding of the member's allocation. Measured: members of 10 bytes take
+// about 45 bytes each (TestSetMemSizeEstimate); a tree loaded from a
+// snapshot, with full nodes, about 41.
 const (
 	setHeaderSize    = 56
-	setEntryOverhead = 42
+	setEntryOverhead = 35
 )
 
 func (s *setValue) memSize() int {
@@ -117,7 +120,7 @@ func (s *setValue) memSize() int {
 func (s *setValue) clone() Value {
 	c := *s
 	if s.big != nil {
-		c.big = s.big.Copy()
+		c.big = s.big.Clone()
 	} else if s.flat != nil {
 		c.flat = slices.Clip(bytes.Clone(s.flat))
 	}
@@ -213,13 +216,14 @@ func (s *setValue) convert(n, longest int) {
 		s.enc, s.flat = setPacked, slices.Clip(lp)
 		return
 	}
-	t := newSetTree()
+	entries := make([]setEntry, 0, n)
 	data := 0
 	for m := range s.all() {
-		t.Set(newSetEntry(string(m)))
+		entries = append(entries, newSetEntry(string(m)))
 		data += len(m)
 	}
-	s.enc, s.flat, s.big, s.data = setTree, nil, t, data
+	slices.SortFunc(entries, setEntryCmp)
+	s.enc, s.flat, s.big, s.data = setTree, nil, ranked.Load(setEntryCmp, entries), data
 }
 
 // remove removes m and reports whether it was a member.
@@ -278,7 +282,11 @@ func (s *setValue) all() iter.Seq[[]byte] {
 				off = next
 			}
 		default:
-			s.big.Scan(func(e setEntry) bool { return yield(bytesView(e.member)) })
+			for e := range s.big.All() {
+				if !yield(bytesView(e.member)) {
+					return
+				}
+			}
 		}
 	}
 }
@@ -299,7 +307,7 @@ func (s *setValue) indexer() func(i int, buf []byte) []byte {
 		return func(i int, _ []byte) []byte { return members[i] }
 	}
 	return func(i int, _ []byte) []byte {
-		e, _ := s.big.GetAt(i)
+		e, _ := s.big.At(i)
 		return bytesView(e.member)
 	}
 }
@@ -326,6 +334,9 @@ func (s *setValue) writeRDB(w *rdb.Writer, key []byte, expireAtMs int64, canonic
 // representation by size and content as Redis does when it loads one: an
 // intset if every member is an integer and there are few enough.
 func setFromRecord(lim *Limits, members [][]byte) (*setValue, error) {
+	if n := len(members); n > setMaxPackedEntries && int64(n) > intsetMax(lim) {
+		return setTreeFromRecord(members)
+	}
 	s := newSet()
 	if n := len(members); int64(n) > intsetMax(lim) {
 		s.convert(n, 0)
@@ -336,4 +347,22 @@ func setFromRecord(lim *Limits, members [][]byte) (*setValue, error) {
 		}
 	}
 	return s, nil
+}
+
+// setTreeFromRecord builds a tree set, with full nodes, from members that
+// are too many for the other representations.
+func setTreeFromRecord(members [][]byte) (*setValue, error) {
+	entries := make([]setEntry, len(members))
+	data := 0
+	for i, m := range members {
+		entries[i] = newSetEntry(string(m))
+		data += len(m)
+	}
+	slices.SortFunc(entries, setEntryCmp)
+	for i := 1; i < len(entries); i++ {
+		if entries[i] == entries[i-1] {
+			return nil, errDuplicate("set member", bytesView(entries[i].member))
+		}
+	}
+	return &setValue{enc: setTree, big: ranked.Load(setEntryCmp, entries), n: len(entries), data: data}, nil
 }

@@ -274,15 +274,14 @@ func cmdSScan(c *Ctx, args [][]byte) {
 		}
 	} else {
 		next = scanPage(opts.count, func(yield func(uint64) bool) {
-			s.big.Ascend(setEntry{hash: cursor}, func(e setEntry) bool {
+			for e := range s.big.AscendFrom(setEntry{hash: cursor}) {
 				if !yield(e.hash) {
-					return false
+					return
 				}
 				if opts.match(e.member) {
 					out = append(out, bytesView(e.member))
 				}
-				return true
-			})
+			}
 		})
 	}
 	c.scanReply(next, out)

@@ -736,9 +736,16 @@ func TestSetRestore(t *testing.T) {
 	if a, b := digestOf(t, tf.f), digestOf(t, restored); a != b {
 		t.Error("the restored data set has another digest")
 	}
-	// Duplicate members are corruption.
+	// Duplicate members are corruption, in small sets and large ones.
 	if _, err := setFromRecord(&DefaultLimits, toArgs([]string{"a", "b", "a"})); err == nil {
 		t.Error("a record with a duplicate member was accepted")
+	}
+	many := []string{"m7"}
+	for i := range 600 {
+		many = append(many, "m"+strconv.Itoa(i))
+	}
+	if _, err := setFromRecord(&DefaultLimits, toArgs(many)); err == nil {
+		t.Error("a large record with a duplicate member was accepted")
 	}
 }
 
