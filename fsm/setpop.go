@@ -174,14 +174,16 @@ func (s *setValue) removePopped(o *canonOrder, popped []canonEntry) {
 	}
 	// The entries follow the intset's order, so the popped values come
 	// in ascending order too: one merge pass skips them.
+	vals := make([]int64, len(popped))
+	for i, e := range popped {
+		vals[i], _ = parseInt(o.member(e))
+	}
 	ints, kept, next := s.ints(), 0, 0
 	for i := range ints.len() {
 		v := ints.at(i)
-		if next < len(popped) {
-			if p, _ := parseInt(o.member(popped[next])); p == v {
-				next++
-				continue
-			}
+		if next < len(vals) && vals[next] == v {
+			next++
+			continue
 		}
 		ints.put(kept, v)
 		kept++
