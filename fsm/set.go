@@ -82,8 +82,6 @@ func newSetEntry(member string) setEntry { return setEntry{hash: keyHash(member)
 // sets do; the first member that is not an integer moves it on.
 func newSet() *setValue { return &setValue{} }
 
-func newSetTree() *ranked.Tree[setEntry] { return ranked.New(setEntryCmp) }
-
 func (*setValue) Type() string  { return "set" }
 func (s *setValue) length() int { return s.n }
 
