@@ -42,7 +42,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		case 6:
 			member = "long-" + strings.Repeat(field, 20)
 		}
-		switch r.IntN(16) {
+		switch r.IntN(23) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -62,19 +62,34 @@ func TestUsedMemoryAccounting(t *testing.T) {
 				args = []string{"del", key}
 			}
 		case 9, 10:
+			args = []string{[]string{"lpush", "rpush"}[r.IntN(2)], key}
+			for range 1 + r.IntN(300) {
+				args = append(args, field+strings.Repeat("x", r.IntN(3)*r.IntN(200)))
+			}
+		case 11:
+			args = []string{[]string{"lpop", "rpop"}[r.IntN(2)], key, strconv.Itoa(r.IntN(200))}
+		case 12:
+			args = []string{"lrem", key, strconv.Itoa(r.IntN(5) - 2), field}
+		case 13:
+			args = []string{"ltrim", key, strconv.Itoa(r.IntN(100)), strconv.Itoa(-1 - r.IntN(100))}
+		case 14:
+			args = []string{"linsert", key, "before", field, field + "y"}
+		case 15:
+			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
+		case 16, 17:
 			args = []string{"sadd", key, member}
 			for range r.IntN(30) {
 				args = append(args, strconv.Itoa(r.IntN(700)))
 			}
-		case 11:
+		case 18:
 			args = []string{"srem", key, member, strconv.Itoa(r.IntN(700))}
-		case 12:
+		case 19:
 			args = []string{"spop", key, strconv.Itoa(r.IntN(4))}
-		case 13:
+		case 20:
 			args = []string{"smove", key, keys[r.IntN(len(keys))], member}
-		case 14:
+		case 21:
 			args = []string{[]string{"sinterstore", "sunionstore", "sdiffstore"}[r.IntN(3)], key, keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
-		case 15:
+		case 22:
 			args = []string{"spop", key}
 		}
 		if r.IntN(50) == 0 {
@@ -94,6 +109,9 @@ func TestUsedMemoryAccounting(t *testing.T) {
 				}
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
+				}
+				if l, ok := it.val.(*listValue); ok {
+					checkList(t, l, l.lrangeAll(), strings.Join(args[:2], " "))
 				}
 				return true
 			})

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/raftis/raftis/fsm/rdb"
 	"github.com/raftis/raftis/internal/resp"
 	"github.com/raftis/raftis/internal/testredis"
 )
@@ -89,10 +88,9 @@ func oracleRounds(t testing.TB, def int) int {
 }
 
 // checkLikeRedis runs cases in order on a fresh FSM, then on the oracle,
-// comparing exact reply bytes with the expected ones. Two commands act
+// comparing exact reply bytes with the expected ones. One command acts
 // differently on the FSM: "SELECT n" switches the database the following
-// cases run in (tf.db), and "lpush key x" makes key hold a non-string (a
-// listStub; the oracle runs the real LPUSH).
+// cases run in (tf.db).
 //
 // The cases must not depend on the order of keys nor on the clock, beyond
 // TTLs read right after they are set: TTL in whole seconds, and a positive
@@ -102,17 +100,13 @@ func checkLikeRedis(t *testing.T, cases []replyCase) {
 	tf := newTestFSM(t)
 	for _, c := range cases {
 		var got string
-		switch strings.ToLower(c.cmd[0]) {
-		case "select":
+		if strings.EqualFold(c.cmd[0], "select") {
 			n, err := strconv.Atoi(c.cmd[1])
 			if err != nil {
 				t.Fatal(err)
 			}
 			tf.db, got = n, okR()
-		case "lpush":
-			tf.f.dbs[tf.db].set(item{key: c.cmd[1], val: listStub{}})
-			got = intR(1)
-		default:
+		} else {
 			got = tf.do(c.cmd...)
 		}
 		if got != c.want {
@@ -129,18 +123,7 @@ func checkLikeRedis(t *testing.T, cases []replyCase) {
 	}
 }
 
-// listStub stands in for a list, a type the FSM does not have yet, in
-// WRONGTYPE tests.
-type listStub struct{}
-
-func (listStub) Type() string                                    { return "list" }
-func (listStub) Encoding() string                                { return "quicklist" }
-func (listStub) clone() Value                                    { return listStub{} }
-func (listStub) memSize() int                                    { return 0 }
-func (listStub) writeRDB(*rdb.Writer, []byte, int64, bool) error { return nil }
-
-// lpushCase is a case that makes key hold a non-string: a listStub on the
-// FSM, a real LPUSH on the oracle.
+// lpushCase makes key a one-element list, for WRONGTYPE cases.
 func lpushCase(key string) replyCase { return replyCase{cmd("lpush", key, "x"), intR(1)} }
 
 // pttlClose reports whether got is a PTTL reply up to a second below the

@@ -23,6 +23,15 @@ func (f *FSM) signalReady(dbi int, key string) {
 	}
 }
 
+// signalIfBlocking signals key in database dbi as ready if v is a type
+// clients block on: for commands that store a whole value (RENAME, MOVE,
+// COPY; RESTORE and SORT ... STORE must do the same).
+func (c *Ctx) signalIfBlocking(dbi int, key string, v Value) {
+	if isBlockingType(v) {
+		c.fsm.signalReady(dbi, key)
+	}
+}
+
 // deliverReady hands the keys recorded since the last call to the hook.
 // The caller must not hold f.mu.
 func (f *FSM) deliverReady() {
@@ -36,18 +45,18 @@ func (f *FSM) deliverReady() {
 	}
 }
 
-// Len is the number of elements of the collection at key in database db
-// (0 if the key is missing, expired at now, or holds a string). Blocked
-// clients use it to know how many of them a ready key can serve.
-func (f *FSM) Len(db int, key string, now int64) int {
+// Peek tells what key in database db holds, for blocked clients deciding
+// whether to try a pop: its type ("" if the key is missing or expired at
+// now) and, for a collection, its number of elements.
+func (f *FSM) Peek(db int, key string, now int64) (typ string, n int) {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	it, ok := f.dbs[db].get(key)
 	if !ok || it.expired(now) {
-		return 0
+		return "", 0
 	}
 	if c, isCollection := it.val.(collection); isCollection {
-		return c.length()
+		n = c.length()
 	}
-	return 0
+	return it.val.Type(), n
 }

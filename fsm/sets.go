@@ -21,8 +21,7 @@ var setCommands = []*Command{
 	{Spec: Spec{Name: "srandmember", Arity: -2, Flags: FlagReadonly, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "set", Summary: "Get one or multiple random members from a set"}, Run: cmdSRandMember},
 	{Spec: Spec{Name: "smove", Arity: 4, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 2, KeyStep: 1, Group: "set", Summary: "Moves a member from one set to another."}, Run: cmdSMove},
 	{Spec: Spec{Name: "sinter", Arity: -2, Flags: FlagReadonly, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "set", Summary: "Returns the intersect of multiple sets."}, Run: cmdSInter},
-	// SINTERCARD's keys follow numkeys: Redis reports them as movable.
-	{Spec: Spec{Name: "sintercard", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, Group: "set", Summary: "Returns the number of members of the intersect of multiple sets."}, Run: cmdSInterCard},
+	{Spec: Spec{Name: "sintercard", Arity: -3, Flags: FlagReadonly | FlagMovableKeys, NumKeysAt: 1, Group: "set", Summary: "Returns the number of members of the intersect of multiple sets."}, Run: cmdSInterCard},
 	{Spec: Spec{Name: "sunion", Arity: -2, Flags: FlagReadonly, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "set", Summary: "Returns the union of multiple sets."}, Run: cmdSUnion},
 	{Spec: Spec{Name: "sdiff", Arity: -2, Flags: FlagReadonly, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "set", Summary: "Returns the difference of multiple sets."}, Run: cmdSDiff},
 	{Spec: Spec{Name: "sinterstore", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "set", Summary: "Stores the intersect of multiple sets in a key."}, Run: cmdSInterStore},

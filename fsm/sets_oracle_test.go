@@ -292,8 +292,6 @@ func bulkValue(reply string) string {
 	return v.Str
 }
 
-func pickString(r *rand.Rand, s ...string) string { return s[r.IntN(len(s))] }
-
 // keysOf picks between lo and hi keys, repeats allowed.
 func keysOf(r *rand.Rand, keys []string, lo, hi int) []string {
 	out := make([]string, lo+r.IntN(hi-lo+1))

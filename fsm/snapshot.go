@@ -125,7 +125,12 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.mu.Lock()
 	f.dbs, f.nodes, f.clock = st.dbs, st.nodes, st.clock
 	f.gen++
+	// Any database may now hold lists that blocked clients wait for.
+	for i := range f.dbs {
+		f.signalReady(i, "")
+	}
 	f.mu.Unlock()
+	f.deliverReady()
 	// A snapshot from before raftis-index existed leaves the index as it
 	// was; it only serves waits for entries that are applied after it.
 	if st.index > 0 {
@@ -207,6 +212,8 @@ func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 		return setFromRecord(lim, rec.Set)
 	case rdb.TypeHash:
 		return hashFromRecord(lim, rec.Hash)
+	case rdb.TypeList:
+		return listFromRecord(lim, rec.List), nil
 	default:
 		return nil, fmt.Errorf("value type %v is not supported yet", rec.Type)
 	}

@@ -1,6 +1,10 @@
 package fsm
 
-import "github.com/raftis/raftis/fsm/rdb"
+import (
+	"bytes"
+
+	"github.com/raftis/raftis/fsm/rdb"
+)
 
 // Value is what a key holds. Every Redis type implements it.
 //
@@ -41,13 +45,16 @@ type collection interface {
 	length() int
 }
 
-// stringValue is a Redis string. Its bytes are changed in place only by
-// the writer that made them private to the current snapshot generation.
+// stringValue is a Redis string. Most commands replace it with a new one;
+// those that change part of it (SETBIT, APPEND, PFADD, ...) change it in
+// place once privateString has made it private to this generation.
 type stringValue []byte
 
 func (stringValue) Type() string   { return "string" }
-func (s stringValue) clone() Value { return s }
 func (s stringValue) memSize() int { return cap(s) }
+
+// clone copies the bytes: either string may be changed in place later.
+func (s stringValue) clone() Value { return stringValue(bytes.Clone(s)) }
 
 // Encoding follows Redis's rules for a string set from a client: an
 // integer that fits in a long is "int", up to 44 bytes "embstr", longer

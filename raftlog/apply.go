@@ -21,16 +21,27 @@ var (
 // Applied is the outcome of a successful Apply.
 type Applied struct {
 	Index    uint64      // log index of the entry
+	Term     uint64      // the leader's term once it committed (see CatchUp)
 	Response interface{} // what the FSM's Apply returned
 }
 
 // Apply proposes data as one log entry and waits, at most timeout in all,
 // until it is committed and applied to the local FSM. data must not be
-// modified afterwards: raft keeps the slice.
+// modified afterwards: raft keeps the slice. Data over maxChunk bytes goes
+// as several entries that the FSM receives as one (see chunk.go).
 func (n *Node) Apply(data []byte, timeout time.Duration) (Applied, error) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	f := n.raft.Apply(data, timeout)
+	if len(data) > maxChunk {
+		return n.applyChunked(data, timeout)
+	}
+	deadline := time.Now().Add(timeout)
+	return n.wait(n.raft.Apply(data, timeout), deadline)
+}
+
+// wait waits for f until deadline: raft's own timeout covers only
+// enqueueing.
+func (n *Node) wait(f raft.ApplyFuture, deadline time.Time) (Applied, error) {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
 	done := make(chan error, 1)
 	go func() { done <- f.Error() }()
 	select {
@@ -38,8 +49,8 @@ func (n *Node) Apply(data []byte, timeout time.Duration) (Applied, error) {
 		if err != nil {
 			return Applied{}, classify(err)
 		}
-		return Applied{Index: f.Index(), Response: f.Response()}, nil
-	case <-deadline.C:
+		return Applied{Index: f.Index(), Term: n.raft.CurrentTerm(), Response: f.Response()}, nil
+	case <-timer.C:
 		return Applied{}, ErrUnknownOutcome
 	}
 }

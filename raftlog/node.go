@@ -6,92 +6,78 @@ import (
 	"io"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
-	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
-	"go.etcd.io/bbolt"
 )
-
-// Config configures a Node. Zero durations take hashicorp/raft's defaults.
-type Config struct {
-	ID       string // member id, unique and stable across restarts
-	RaftAddr string // host:port to listen on and advertise to peers
-	Dir      string // raft.db (log + stable store) and snapshots/
-
-	// Bootstrap makes a node without existing state start a one-member
-	// cluster. A node with state never bootstraps again.
-	Bootstrap bool
-
-	SnapshotThreshold uint64 // log entries between snapshots
-	SnapshotInterval  time.Duration
-	SnapshotRetain    int    // snapshots kept on disk (≥ 1)
-	TrailingLogs      uint64 // log entries kept after a snapshot
-
-	HeartbeatTimeout   time.Duration
-	ElectionTimeout    time.Duration
-	LeaderLeaseTimeout time.Duration
-	CommitTimeout      time.Duration
-	MaxAppendEntries   int
-
-	Logger hclog.Logger
-}
 
 // Node is a running Raft member.
 type Node struct {
 	cfg       Config
 	raft      *raft.Raft
-	store     *raftboltdb.BoltStore
+	store     logStore
+	storeKind StoreKind
+	lock      *os.File // the directory's lock, held while open
 	transport *raft.NetworkTransport
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
 	logs      *commitLog
-	stop      chan struct{} // closed by Close: ends background loops
-	nudge     chan struct{} // AnnounceCommit → markCommits
-	bg        sync.WaitGroup
-	closeOnce sync.Once
-	closeErr  error
+	fsm       *fsmGate
+	lag       applyLag
+	// behindSince is when this member first knew of committed entries it
+	// has not applied (unix ns), 0 if it has applied all it knows of.
+	behindSince atomic.Int64
+	stop        chan struct{} // closed by Close: ends background loops
+	bg          sync.WaitGroup
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // Open starts the Raft member described by cfg, applying entries to fsm.
 // If the directory holds state, fsm is restored from the newest snapshot
-// and the entries known to be committed after it before Open returns (see
-// commitLog); Open waits for that replay if fsm has a WaitApplied method.
-func Open(cfg Config, fsm raft.FSM) (*Node, error) {
-	if cfg.Logger == nil {
-		cfg.Logger = hclog.New(&hclog.LoggerOptions{Name: "raft", Level: hclog.Warn, Output: os.Stderr})
-	}
+// and the entries recorded as committed after it before Open returns (see
+// replay.go).
+func Open(cfg Config, fsm FSM) (*Node, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
 		return nil, err
 	}
-	n := &Node{cfg: cfg, stop: make(chan struct{}), nudge: make(chan struct{}, 1)}
-	if err := n.open(fsm); err != nil {
+	cfg = cfg.withDefaults()
+	n := &Node{cfg: cfg, fsm: newFSMGate(fsm), stop: make(chan struct{})}
+	if err := n.open(); err != nil {
 		_ = n.Close()
 		return nil, err
 	}
 	return n, nil
 }
 
-func (n *Node) open(fsm raft.FSM) error {
+func (n *Node) open() error {
 	cfg := n.cfg
-	store, err := raftboltdb.New(raftboltdb.Options{
-		Path:        filepath.Join(cfg.Dir, "raft.db"),
-		BoltOptions: &bbolt.Options{Timeout: time.Second, NoFreelistSync: true},
-	})
+	lock, err := lockDir(cfg.Dir)
 	if err != nil {
-		return fmt.Errorf("open raft log %s: %w", cfg.Dir, err)
+		return err
+	}
+	n.lock = lock
+	if n.storeKind, err = chooseStore(cfg.Dir, cfg.Store); err != nil {
+		return err
+	}
+	store, err := openStore(n.storeKind, cfg.Dir, cfg.WALSegmentSize, cfg.Logger)
+	if err != nil {
+		return fmt.Errorf("open %s raft log in %s: %w", n.storeKind, cfg.Dir, err)
 	}
 	n.store = store
 	cache, err := raft.NewLogCache(512, store)
 	if err != nil {
 		return err
 	}
-	logs := newCommitLog(cache)
+	logs, err := newCommitLog(cache)
+	if err != nil {
+		return err
+	}
+	logs.replay = n.replay
 	n.logs = logs
 	snaps, err := raft.NewFileSnapshotStoreWithLogger(cfg.Dir, max(cfg.SnapshotRetain, 1), cfg.Logger.Named("snapshot"))
 	if err != nil {
@@ -110,7 +96,7 @@ func (n *Node) open(fsm raft.FSM) error {
 	if err != nil {
 		return fmt.Errorf("listen on raft address %s: %w", cfg.RaftAddr, err)
 	}
-	rc := n.raftConfig()
+	rc := cfg.raftConfig()
 	if cfg.Bootstrap {
 		existing, err := raft.HasExistingState(logs, store, snaps)
 		if err != nil {
@@ -123,53 +109,21 @@ func (n *Node) open(fsm raft.FSM) error {
 			}
 		}
 	}
-	logs.maxReplay = replayBatches * uint64(rc.MaxAppendEntries)
 	tracked := &snapshotStore{SnapshotStore: snaps, logs: logs}
 	tracked.starting.Store(true)
-	n.raft, err = raft.NewRaft(rc, fsm, logs, store, tracked, n.transport)
+	n.raft, err = raft.NewRaft(rc, n.fsm, logs, store, tracked, n.transport)
 	tracked.starting.Store(false)
 	if err != nil {
 		return fmt.Errorf("start raft: %w", err)
 	}
 	n.leader = watchLeader(n.raft)
-	replayTo, err := n.replayTarget()
-	if err != nil {
-		return err
-	}
-	if err := waitReplay(fsm, replayTo, cfg.Logger); err != nil {
-		return err
-	}
 	if c := n.raft.GetConfiguration(); c.Error() == nil {
 		logs.lastConfig.Store(max(logs.lastConfig.Load(), c.Index()))
 	}
-	n.bg.Add(1)
+	n.bg.Add(2)
 	go n.markCommits()
+	go n.watchLag()
 	return nil
-}
-
-func (n *Node) raftConfig() *raft.Config {
-	cfg := n.cfg
-	rc := raft.DefaultConfig()
-	rc.LocalID = raft.ServerID(cfg.ID)
-	rc.Logger = cfg.Logger
-	rc.ShutdownOnRemove = false
-	rc.RestoreCommittedLogs = true // see commitLog
-	setIf(&rc.SnapshotThreshold, cfg.SnapshotThreshold)
-	setIf(&rc.SnapshotInterval, cfg.SnapshotInterval)
-	setIf(&rc.TrailingLogs, cfg.TrailingLogs)
-	setIf(&rc.HeartbeatTimeout, cfg.HeartbeatTimeout)
-	setIf(&rc.ElectionTimeout, cfg.ElectionTimeout)
-	setIf(&rc.LeaderLeaseTimeout, cfg.LeaderLeaseTimeout)
-	setIf(&rc.CommitTimeout, cfg.CommitTimeout)
-	setIf(&rc.MaxAppendEntries, cfg.MaxAppendEntries)
-	return rc
-}
-
-func setIf[T comparable](dst *T, v T) {
-	var zero T
-	if v != zero {
-		*dst = v
-	}
 }
 
 // Close stops the member and closes its stores. It is safe to call twice.
@@ -196,6 +150,9 @@ func (n *Node) closeStores() error {
 	if n.store != nil {
 		errs = append(errs, n.store.Close())
 	}
+	if n.lock != nil {
+		errs = append(errs, n.lock.Close())
+	}
 	return errors.Join(errs...)
 }
 
@@ -213,6 +170,9 @@ func (n *Node) LastSnapshotTime() time.Time {
 	}
 	return time.UnixMilli(ms)
 }
+
+// StoreKind is the log store this member runs on.
+func (n *Node) StoreKind() StoreKind { return n.storeKind }
 
 // ID is this member's id.
 func (n *Node) ID() string { return n.cfg.ID }

@@ -1,6 +1,7 @@
 package raftlog
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
 	"sync"
@@ -11,16 +12,20 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// countFSM counts applied entries; its snapshot is the count.
+// countFSM counts applied commands and remembers the index of the last;
+// its snapshot holds both, so that after a Restore it knows which entry
+// its data is at, as an FSM under a Node must.
 type countFSM struct {
-	mu sync.Mutex
-	n  int
+	mu    sync.Mutex
+	n     int
+	index uint64
 }
 
-func (f *countFSM) Apply(*raft.Log) interface{} {
+func (f *countFSM) Apply(l *raft.Log) interface{} {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
+	f.index = l.Index
 	return f.n
 }
 
@@ -30,23 +35,34 @@ func (f *countFSM) count() int {
 	return f.n
 }
 
-func (f *countFSM) Snapshot() (raft.FSMSnapshot, error) { return countSnap(f.count()), nil }
+func (f *countFSM) AppliedIndex() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.index
+}
+
+func (f *countFSM) Snapshot() (raft.FSMSnapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return countSnap{N: uint64(f.n), Index: f.index}, nil
+}
 
 func (f *countFSM) Restore(rc io.ReadCloser) error {
-	b, err := io.ReadAll(rc)
-	if err != nil {
+	var s countSnap
+	if err := binary.Read(rc, binary.BigEndian, &s); err != nil {
 		return err
 	}
 	f.mu.Lock()
-	f.n = len(b)
+	f.n, f.index = int(s.N), s.Index
 	f.mu.Unlock()
 	return nil
 }
 
-type countSnap int
+// countSnap is the snapshot: fixed-size fields, written as binary.
+type countSnap struct{ N, Index uint64 }
 
 func (s countSnap) Persist(sink raft.SnapshotSink) error {
-	if _, err := sink.Write(make([]byte, int(s))); err != nil {
+	if err := binary.Write(sink, binary.BigEndian, s); err != nil {
 		_ = sink.Cancel()
 		return err
 	}
@@ -54,9 +70,19 @@ func (s countSnap) Persist(sink raft.SnapshotSink) error {
 }
 func (countSnap) Release() {}
 
-func testConfig(dir string, bootstrap bool) Config {
+// stores are the log stores every test that touches the disk runs on.
+var stores = []StoreKind{StoreWAL, StoreBoltDB}
+
+// forEachStore runs fn as a subtest per log store.
+func forEachStore(t *testing.T, fn func(t *testing.T, store StoreKind)) {
+	for _, store := range stores {
+		t.Run(string(store), func(t *testing.T) { fn(t, store) })
+	}
+}
+
+func testConfig(store StoreKind, dir string, bootstrap bool) Config {
 	return Config{
-		ID: "n1", RaftAddr: "127.0.0.1:0", Dir: dir, Bootstrap: bootstrap,
+		ID: "n1", RaftAddr: "127.0.0.1:0", Dir: dir, Bootstrap: bootstrap, Store: store,
 		HeartbeatTimeout: 100 * time.Millisecond, ElectionTimeout: 100 * time.Millisecond,
 		LeaderLeaseTimeout: 50 * time.Millisecond, CommitTimeout: 5 * time.Millisecond,
 		Logger: hclog.NewNullLogger(),
@@ -78,9 +104,13 @@ func waitLeader(t *testing.T, n *Node) {
 }
 
 func TestBootstrapApplySnapshotRestart(t *testing.T) {
+	forEachStore(t, testBootstrapApplySnapshotRestart)
+}
+
+func testBootstrapApplySnapshotRestart(t *testing.T, store StoreKind) {
 	dir := t.TempDir()
 	fsm := &countFSM{}
-	n, err := Open(testConfig(dir, true), fsm)
+	n, err := Open(testConfig(store, dir, true), fsm)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +144,7 @@ func TestBootstrapApplySnapshotRestart(t *testing.T) {
 	// Restart: state is there, so Bootstrap is ignored and the snapshot is
 	// restored before Open returns.
 	fsm2 := &countFSM{}
-	n2, err := Open(testConfig(dir, true), fsm2)
+	n2, err := Open(testConfig(store, dir, true), fsm2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +160,7 @@ func TestBootstrapApplySnapshotRestart(t *testing.T) {
 
 func TestApplyOnFollowerIsNotLeader(t *testing.T) {
 	// A node that neither bootstraps nor joins never leads.
-	n, err := Open(testConfig(t.TempDir(), false), &countFSM{})
+	n, err := Open(testConfig(StoreWAL, t.TempDir(), false), &countFSM{})
 	if err != nil {
 		t.Fatal(err)
 	}

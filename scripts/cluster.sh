@@ -76,7 +76,8 @@ fi
 # A node has state once its Raft store exists. Node 1 bootstraps when it
 # has none, so refuse to start a second, unrelated cluster next to the
 # state of the others.
-has_state() { [[ -s ${dirs[$1]}/raft.db ]]; }
+# (raft.db for the boltdb store, wal/wal-meta.db for raft-wal.)
+has_state() { [[ -s ${dirs[$1]}/raft.db || -s ${dirs[$1]}/wal/wal-meta.db ]]; }
 fresh=1
 if has_state 0; then
 	fresh=0

@@ -20,8 +20,10 @@ type Config struct {
 	// ApplyTimeout bounds every wait of a write: for a leader, for the
 	// commit, and for a follower to apply its forwarded write.
 	ApplyTimeout time.Duration
-	// MaxStaleness refuses reads on a node that has not heard from a leader
-	// for longer than this. 0 serves reads whatever their age.
+	// MaxStaleness refuses reads on a node whose applied data may lag the
+	// leader's committed data by longer than this: it has not heard from a
+	// leader, or has not applied what it knows is committed, for that long.
+	// 0 serves reads whatever their age.
 	MaxStaleness time.Duration
 	// FollowerWrites is FollowerWritesForward or FollowerWritesReject.
 	FollowerWrites string

@@ -17,14 +17,10 @@ import (
 // failed), so retrying cannot apply it twice.
 var errForwardNotSent = errors.New("forward: leader unreachable")
 
-// replyError is an error reply received from a peer, kept verbatim.
-type replyError string
-
-func (e replyError) Error() string { return string(e) }
-
 // forwarder sends a follower's writes to the leader. It keeps one pooled
 // Redis client per leader address; the leader runs them as one entry with
-// RAFT FORWARD and answers with the entry's index and the raw replies.
+// RAFT FORWARD and answers with the entry's index, the raw replies and its
+// term (a leader before the term was added answers without it).
 type forwarder struct {
 	timeout time.Duration
 	mu      sync.Mutex
@@ -55,23 +51,36 @@ func (f *forwarder) client(addr string) *redis.Client {
 	return c
 }
 
-// forward runs cmds on the leader at addr as one log entry.
-func (f *forwarder) forward(ctx context.Context, addr string, cmds []fsm.Cmd) (index uint64, replies []byte, err error) {
+// forward runs cmds on the leader at addr as one log entry. Its errors say
+// what the attempt did (writeerrors.go): errForwardNotSent or a retryable
+// reply of the leader's when nothing was written, the leader's error reply
+// otherwise, or a connection error after the write was sent (outcome
+// unknown).
+func (f *forwarder) forward(ctx context.Context, addr string, cmds []fsm.Cmd) (at position, replies []byte, err error) {
 	e := fsm.Entry{Type: fsm.EntryCommands, Cmds: cmds}
 	blob := e.Encode(make([]byte, 0, e.SizeHint()))
 	res, err := f.client(addr).Do(ctx, "raft", "forward", blob).Slice()
 	if err != nil {
-		return 0, nil, classifyForwardErr(err)
+		return at, nil, classifyForwardErr(err)
 	}
-	if len(res) != 2 {
-		return 0, nil, fmt.Errorf("forward: unexpected reply %v", res)
+	bad := fmt.Errorf("forward: unexpected reply %v", res)
+	if len(res) != 2 && len(res) != 3 {
+		return at, nil, bad
 	}
 	idx, ok1 := res[0].(int64)
 	raw, ok2 := res[1].(string)
 	if !ok1 || !ok2 || idx <= 0 {
-		return 0, nil, fmt.Errorf("forward: unexpected reply %v", res)
+		return at, nil, bad
 	}
-	return uint64(idx), []byte(raw), nil
+	at.index = uint64(idx)
+	if len(res) == 3 {
+		term, ok := res[2].(int64)
+		if !ok || term <= 0 {
+			return at, nil, bad
+		}
+		at.term = uint64(term)
+	}
+	return at, []byte(raw), nil
 }
 
 // call runs an admin command on the leader at addr and returns its reply.
@@ -86,7 +95,7 @@ func (f *forwarder) call(ctx context.Context, addr string, args ...interface{}) 
 func classifyForwardErr(err error) error {
 	var rerr redis.Error
 	if errors.As(err, &rerr) && !errors.Is(err, redis.Nil) {
-		return replyError(err.Error())
+		return peerReplyError(err.Error())
 	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {

@@ -48,7 +48,7 @@ func (s *Server) infoSection(name string) string {
 	case "server":
 		return s.infoServer()
 	case "clients":
-		return section("Clients", "connected_clients", s.connected.Load(), "blocked_clients", 0, "maxclients", s.params.maxClients.Load())
+		return section("Clients", "connected_clients", s.connected.Load(), "blocked_clients", s.blocked.blocked(), "maxclients", s.params.maxClients.Load())
 	case "memory":
 		return s.infoMemory()
 	case "persistence":

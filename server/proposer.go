@@ -12,79 +12,106 @@ import (
 // every follower's forwarded writes) go into one queue; a few workers each
 // take everything queued, propose it as ONE log entry, and hand each client
 // its slice of the replies. Under load, writes from many connections share
-// one entry, one BoltDB commit and one replication round on every node; an
-// idle cluster proposes a lone write at once.
+// one entry, one fsync and one replication round on every node; an idle
+// cluster proposes a lone write at once.
 //
 // One worker measured best: while its entry commits, the next writes queue
 // up and go out together, and Raft pipelines replication on its own. More
-// entries in flight mean more BoltDB commits on every node for the same
-// writes; on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes) one
+// entries in flight mean more appends on every node for the same writes;
+// on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes, BoltDB) one
 // worker gave 7,750–8,380 req/s, two ~7,200, four 5,400–6,000, eight ~5,600.
 const proposerWorkers = 1
 
+// applyFunc applies cmds as one log entry, on the leader, and returns what
+// raftlog.Node.Apply does: the FSM's *fsm.Result for them on success.
+type applyFunc func(cmds []fsm.Cmd) (raftlog.Applied, error)
+
 type proposal struct {
 	cmds    []fsm.Cmd
+	size    int // bound of the bytes cmds add to an entry
 	done    chan struct{}
 	replies []byte
-	index   uint64
+	at      position
 	err     error
 }
 
+// position is where a write's entry is in the log: its index, and the
+// leader's term when it committed (a follower that forwarded the write
+// checks its own copy of the entry against it, see raftlog.Node.CatchUp).
+type position struct{ index, term uint64 }
+
+// proposer queues writes and proposes them in entries through apply.
 type proposer struct {
-	s      *Server
-	queue  chan *proposal
-	linger time.Duration
+	apply   applyFunc
+	timeout time.Duration   // longest a write waits to be queued, then for its outcome after shutdown
+	stop    <-chan struct{} // closed when the server stops
+	queue   chan *proposal
+	linger  time.Duration
 }
 
-func newProposer(s *Server) *proposer {
-	return &proposer{s: s, queue: make(chan *proposal, 4096), linger: lingerMax}
+func newProposer(apply applyFunc, timeout time.Duration, stop <-chan struct{}) *proposer {
+	return &proposer{apply: apply, timeout: timeout, stop: stop, queue: make(chan *proposal, 4096), linger: lingerMax}
 }
 
-func (p *proposer) start() {
-	for range proposerWorkers {
-		p.s.goBackground(p.work)
-	}
-}
-
-// submit queues cmds and waits for their replies.
-func (p *proposer) submit(cmds []fsm.Cmd) ([]byte, uint64, error) {
-	pr := &proposal{cmds: cmds, done: make(chan struct{})}
-	timeout := time.NewTimer(p.s.cfg.ApplyTimeout)
-	defer timeout.Stop()
-	select {
-	case p.queue <- pr:
-	case <-timeout.C:
-		return nil, 0, raftlog.ErrNotLeader // never queued: nothing applied
-	case <-p.s.ctx.Done():
-		return nil, 0, raftlog.ErrShutdown
+// submit queues cmds, which add size bytes to an entry, and waits for
+// their replies and their entry's position. Its errors are raftlog's.
+func (p *proposer) submit(cmds []fsm.Cmd, size int) ([]byte, position, error) {
+	pr := &proposal{cmds: cmds, size: size, done: make(chan struct{})}
+	if err := p.enqueue(pr); err != nil {
+		return nil, position{}, err
 	}
 	select {
 	case <-pr.done:
-	case <-p.s.ctx.Done():
+	case <-p.stop:
 		// Workers finish the entry they hold; a proposal queued after the
 		// last one stopped gets no answer, and may or may not be applied.
 		select {
 		case <-pr.done:
-		case <-time.After(p.s.cfg.ApplyTimeout):
-			return nil, 0, raftlog.ErrUnknownOutcome
+		case <-time.After(p.timeout):
+			return nil, position{}, raftlog.ErrUnknownOutcome
 		}
 	}
-	return pr.replies, pr.index, pr.err
+	return pr.replies, pr.at, pr.err
 }
 
-func (p *proposer) work() {
+// enqueue queues pr; a timer is armed only when the queue is full.
+func (p *proposer) enqueue(pr *proposal) error {
+	select {
+	case p.queue <- pr:
+		return nil
+	case <-p.stop:
+		return raftlog.ErrShutdown
+	default:
+	}
+	timeout := time.NewTimer(p.timeout)
+	defer timeout.Stop()
+	select {
+	case p.queue <- pr:
+		return nil
+	case <-timeout.C:
+		return raftlog.ErrNotLeader // never queued: nothing applied
+	case <-p.stop:
+		return raftlog.ErrShutdown
+	}
+}
+
+// run is a worker: it proposes entries until the server stops.
+func (p *proposer) run() {
 	lastSize := 0 // commands in the previous entry
+	var held *proposal
 	for {
-		var first *proposal
-		select {
-		case first = <-p.queue:
-		case <-p.s.ctx.Done():
-			p.drain()
-			return
+		first := held
+		if first == nil {
+			select {
+			case first = <-p.queue:
+			case <-p.stop:
+				p.drain()
+				return
+			}
 		}
-		batch, n := p.gather(first, lastSize)
+		var batch []*proposal
+		batch, lastSize, held = p.gather(first, lastSize)
 		p.commit(batch)
-		lastSize = n
 	}
 }
 
@@ -100,40 +127,54 @@ const (
 	lingerMax      = time.Millisecond
 )
 
-// gather takes first and whatever else is queued, up to the entry limits,
-// lingering for the last entry's clients when under load.
-func (p *proposer) gather(first *proposal, lastSize int) ([]*proposal, int) {
-	batch := []*proposal{first}
-	n := len(first.cmds)
-	take := func(pr *proposal) {
+// gather takes first and whatever else is queued, up to the entry limits
+// (commands and bytes; first alone may pass the byte cap), lingering for
+// the last entry's clients when under load. It returns the batch, its
+// commands, and a proposal it took that did not fit, for the next entry.
+func (p *proposer) gather(first *proposal, lastSize int) (batch []*proposal, n int, held *proposal) {
+	batch = []*proposal{first}
+	n, size := len(first.cmds), first.size
+	// take adds pr if it fits and reports whether the entry has room left.
+	take := func(pr *proposal) bool {
+		if n+len(pr.cmds) > maxBatchCmds || size+pr.size > maxBatchBytes {
+			held = pr
+			return false
+		}
 		batch = append(batch, pr)
 		n += len(pr.cmds)
+		size += pr.size
+		return n < maxBatchCmds && size < maxBatchBytes
 	}
-	for n < maxBatchCmds {
+	room := n < maxBatchCmds && size < maxBatchBytes
+	for room {
 		select {
 		case pr := <-p.queue:
-			take(pr)
+			room = take(pr)
 			continue
 		default:
 		}
 		break
 	}
-	if lastSize < lingerMinBatch {
-		return batch, n
+	if !room || lastSize < lingerMinBatch {
+		return batch, n, held
 	}
 	target := min(n+lastSize, maxBatchCmds)
 	timer := time.NewTimer(p.linger)
 	defer timer.Stop()
-	for n < target {
+	for room && n < target {
 		select {
 		case pr := <-p.queue:
-			take(pr)
+			room = take(pr)
 		case <-timer.C:
-			return batch, n
+			return batch, n, held
 		}
 	}
-	return batch, n
+	return batch, n, held
 }
+
+// errBadResult: the FSM's answer to an entry did not have one reply per
+// command. Not expected; the entry was applied, its replies are lost.
+var errBadResult = errors.New("unexpected apply result")
 
 // commit proposes the batch as one entry and completes every proposal.
 func (p *proposer) commit(batch []*proposal) {
@@ -145,12 +186,12 @@ func (p *proposer) commit(batch []*proposal) {
 		}
 	}
 	var res *fsm.Result
-	applied, err := p.s.propose(fsm.EntryCommands, cmds)
+	applied, err := p.apply(cmds)
 	if err == nil {
 		if r, ok := applied.Response.(*fsm.Result); ok && r.Count == len(cmds) {
 			res = r
 		} else {
-			err = errors.New("unexpected apply result")
+			err = errors.Join(raftlog.ErrUnknownOutcome, errBadResult)
 		}
 	}
 	from := 0
@@ -159,7 +200,7 @@ func (p *proposer) commit(batch []*proposal) {
 		if err != nil {
 			pr.err = err
 		} else {
-			pr.replies, pr.index = res.Reply(from, to), applied.Index
+			pr.replies, pr.at = res.Reply(from, to), position{applied.Index, applied.Term}
 		}
 		from = to
 		close(pr.done)

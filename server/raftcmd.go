@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/raftis/raftis/fsm"
+	"github.com/raftis/raftis/raftlog"
 )
 
 // The RAFT subcommands (rows in commands.go). JOIN, REMOVE and TRANSFER on
@@ -64,27 +66,27 @@ func cmdRaftSnapshot(s *Server, c *call) { replyErr(c, s.node.Snapshot()) }
 func cmdRaftForward(s *Server, c *call) { s.forwarded(c) }
 
 func replyErr(c *call, err error) {
-	if err != nil {
-		msg := err.Error()
-		if isReplyError(err, "") {
-			c.conn.WriteError(msg)
-		} else {
-			c.conn.WriteError("ERR " + msg)
-		}
-		return
+	var re replyError
+	switch {
+	case err == nil:
+		c.conn.WriteString("OK")
+	case errors.As(err, &re):
+		c.conn.WriteError(string(re))
+	default:
+		c.conn.WriteError("ERR " + err.Error())
 	}
-	c.conn.WriteString("OK")
 }
 
 // forwarded runs a follower's forwarded writes as one entry and answers
-// [index, raw replies]. Only the leader accepts them: a follower answers
-// NOTLEADER, so a write is never passed along twice.
+// [index, raw replies, term]. Only the leader accepts them: a follower
+// answers NOTLEADER, so a write is never passed along twice.
 func (s *Server) forwarded(c *call) {
 	if !s.node.IsLeader() {
-		c.conn.WriteError(errNotLeader)
+		c.conn.WriteError(replyNotLeader)
 		return
 	}
-	e, err := fsm.DecodeEntry(c.args[2])
+	blob := c.args[2]
+	e, err := fsm.DecodeEntry(blob)
 	if err != nil || e.Type != fsm.EntryCommands || len(e.Cmds) == 0 {
 		c.conn.WriteError("ERR invalid forwarded entry")
 		return
@@ -99,18 +101,16 @@ func (s *Server) forwarded(c *call) {
 			return
 		}
 	}
-	replies, index, errReply, retry := s.applyAsLeader(e.Cmds)
+	replies, at, err := s.proposer.submit(e.Cmds, len(blob))
 	switch {
-	case retry:
-		c.conn.WriteError(errNotLeader)
-	case errReply != "":
-		c.conn.WriteError(errReply)
+	case errors.Is(err, raftlog.ErrNotLeader):
+		c.conn.WriteError(replyNotLeader) // nothing written: the follower retries
+	case err != nil:
+		c.conn.WriteError(writeErrorReply(err))
 	default:
-		// The follower waits to apply the write before it replies: tell it
-		// the commit now rather than with the next append.
-		s.node.AnnounceCommit()
-		c.conn.WriteArray(2)
-		c.conn.WriteInt64(int64(index))
+		c.conn.WriteArray(3)
+		c.conn.WriteInt64(int64(at.index))
 		c.conn.WriteBulk(replies)
+		c.conn.WriteInt64(int64(at.term))
 	}
 }

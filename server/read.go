@@ -108,8 +108,8 @@ func (s *Server) countErrorReplies(replies []byte) int64 {
 const maxReadBuf = 64 << 10
 
 // readAllowed checks that the local copy may serve this connection: it has
-// applied the connection's own last write, and (with --max-staleness) it has
-// heard from a leader recently enough.
+// applied the connection's own last write, and (with --max-staleness) its
+// data is recent enough.
 func (s *Server) readAllowed(sess *session) string {
 	if sess.minIndex > s.data.AppliedIndex() {
 		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
@@ -125,12 +125,10 @@ func (s *Server) readAllowed(sess *session) string {
 	return ""
 }
 
-// stale reports whether this node has been out of touch with a leader for
-// longer than --max-staleness.
+// stale reports whether the data this node has applied may lag what the
+// leader has committed by more than --max-staleness: it has not heard from
+// a leader for that long, or it has known of committed writes it has not
+// applied for that long (raftlog.Node.DataAge).
 func (s *Server) stale() bool {
-	if s.node.IsLeader() {
-		return false
-	}
-	last := s.node.LastContact()
-	return last.IsZero() || time.Since(last) > s.cfg.MaxStaleness
+	return s.node.DataAge() > s.cfg.MaxStaleness
 }

@@ -24,6 +24,7 @@ type Server struct {
 	table    *table
 	fwd      *forwarder
 	proposer *proposer
+	blocked  *blockRegistry
 	start    time.Time
 
 	resp     *redcon.Server
@@ -52,7 +53,11 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout)
-	s.proposer = newProposer(s)
+	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
+		return s.propose(fsm.EntryCommands, cmds)
+	}, cfg.ApplyTimeout, ctx.Done())
+	s.blocked = newBlockRegistry(data, s.proposePops)
+	data.SetReadyHook(s.blocked.ready)
 	return s
 }
 
@@ -83,7 +88,10 @@ func (s *Server) Start() error {
 			s.cfg.Logger.Error("HTTP server stopped", "err", err)
 		}
 	})
-	s.proposer.start()
+	for range proposerWorkers {
+		s.goBackground(s.proposer.run)
+	}
+	s.goBackground(func() { s.blocked.run(s.ctx) })
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	s.goBackground(s.runStatsCron)
@@ -134,6 +142,7 @@ type session struct {
 	// this connection wait until the local copy has applied it.
 	minIndex uint64
 	readBuf  []byte // reused for read replies
+	batch    *batch // reused for each pipeline (batchFor)
 
 	// tap is the connection the batch writes through (statistics); reads
 	// and writes are the rows of the data commands resolved and not yet
@@ -187,7 +196,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 // cmd so that consecutive writes become one log entry.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	sess := conn.Context().(*session)
-	batch := newBatch(s, &sess.tap, sess)
+	batch := s.batchFor(&sess.tap, sess)
 	batch.add(cmd.Args)
 	for _, next := range conn.ReadPipeline() {
 		batch.add(next.Args)

@@ -2,9 +2,8 @@ package server
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/tidwall/redcon"
@@ -14,22 +13,19 @@ import (
 )
 
 // A batch caps how much of a pipeline goes into one log entry, keeping
-// entries near raft's suggested size.
+// entries near raft's suggested size; the proposer merges the batches of
+// several connections up to the same caps. A command bigger than the byte
+// cap goes alone (raftlog carries an entry over 1 MiB in chunks).
 const (
 	maxBatchCmds  = 1024
 	maxBatchBytes = 256 << 10
 )
 
-// Replies for write failures. The outcome of a write that was handed to Raft
-// but not confirmed is unknown: it may still commit, so the reply says so
-// instead of pretending it failed.
-const (
-	errNoLeader  = "CLUSTERDOWN The cluster is down: no Raft leader"
-	errUncertain = "UNCERTAIN write outcome unknown: leadership changed or the commit timed out; it may have been applied"
-	errShutdown  = "ERR server is shutting down"
-	errNotLeader = "NOTLEADER this node is not the Raft leader"
-	errReadOnly  = "READONLY You can't write against a read only replica."
-)
+// cmdSize bounds how many bytes cmd adds to an entry's encoding.
+func cmdSize(cmd fsm.Cmd) int {
+	e := fsm.Entry{Cmds: []fsm.Cmd{cmd}}
+	return e.SizeHint()
+}
 
 // batch runs one connection's pipeline in order. Consecutive write commands
 // collect into one log entry; any other command first flushes them, so
@@ -44,8 +40,17 @@ type batch struct {
 	quit    bool
 }
 
-func newBatch(s *Server, conn redcon.Conn, sess *session) *batch {
-	return &batch{s: s, conn: conn, sess: sess}
+// batchFor returns the connection's batch, ready for a new pipeline. One
+// batch serves a connection for its life (only its own goroutine runs its
+// commands), so its slices are allocated once, not per pipeline.
+func (s *Server) batchFor(conn redcon.Conn, sess *session) *batch {
+	b := sess.batch
+	if b == nil {
+		b = &batch{s: s, conn: conn, sess: sess}
+		sess.batch = b
+	}
+	b.quit = false
+	return b
 }
 
 func (b *batch) add(args [][]byte) {
@@ -65,19 +70,31 @@ func (b *batch) add(args [][]byte) {
 		b.flushWrites()
 		b.reads = append(b.reads, args)
 		return
+	case cmd.data != nil && cmd.Flags&fsm.FlagBlocking != 0:
+		b.flush()
+		b.s.block(b.conn, b.sess, args)
+		return
 	case cmd.data != nil:
-		b.flushReads()
-		b.pending = append(b.pending, fsm.Cmd{DB: b.sess.db, Args: args})
-		for _, a := range args {
-			b.size += len(a)
-		}
-		if len(b.pending) >= maxBatchCmds || b.size >= maxBatchBytes {
-			b.flushWrites()
-		}
+		b.addWrite(fsm.Cmd{DB: b.sess.db, Args: args})
 		return
 	}
 	b.flush()
 	cmd.run(b.s, &call{conn: b.conn, sess: b.sess, args: args, batch: b})
+}
+
+// addWrite queues a write for the next entry, which it starts afresh if
+// the entry would pass the byte cap with it.
+func (b *batch) addWrite(c fsm.Cmd) {
+	b.flushReads()
+	size := cmdSize(c)
+	if len(b.pending) > 0 && b.size+size > maxBatchBytes {
+		b.flushWrites()
+	}
+	b.pending = append(b.pending, c)
+	b.size += size
+	if len(b.pending) >= maxBatchCmds || b.size >= maxBatchBytes {
+		b.flushWrites()
+	}
 }
 
 // flush runs whatever is pending. At most one of writes and reads is.
@@ -92,6 +109,7 @@ func (b *batch) flushReads() {
 		return
 	}
 	b.s.read(b.conn, b.sess, b.reads)
+	clear(b.reads) // keep no request alive through the reused slice
 	b.reads = b.reads[:0]
 }
 
@@ -100,85 +118,86 @@ func (b *batch) flushWrites() {
 	if len(b.pending) == 0 {
 		return
 	}
-	replies, errReply := b.s.write(b.sess, b.pending)
-	if errReply != "" {
+	replies, err := b.s.write(b.sess, b.pending, b.size)
+	if err != nil {
+		reply := writeErrorReply(err)
 		for range b.pending {
-			b.conn.WriteError(errReply)
+			b.conn.WriteError(reply)
 		}
-	} else {
-		b.conn.WriteRaw(replies)
+		// A write that failed may still be held by the proposer (shut down
+		// mid-entry): leave it that slice.
+		b.pending, b.size = nil, 0
+		return
 	}
-	b.pending = b.pending[:0]
-	b.size = 0
+	b.conn.WriteRaw(replies)
+	clear(b.pending) // keep no request alive through the reused slice
+	b.pending, b.size = b.pending[:0], 0
 }
 
-// write applies cmds as one log entry, through the leader wherever this
-// node is, and returns their concatenated replies or one error reply.
-func (s *Server) write(sess *session, cmds []fsm.Cmd) ([]byte, string) {
+// write applies cmds (size bytes of entry) as one log entry, through the
+// leader wherever this node is, and returns their concatenated replies.
+// It retries, until --apply-timeout, while nothing can have been written.
+func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) {
+	if s.node.IsLeader() {
+		// The common case, first and without a deadline of its own: the
+		// proposer bounds its waits.
+		replies, at, err := s.proposer.submit(cmds, size)
+		if err == nil {
+			sess.minIndex = max(sess.minIndex, at.index)
+			return replies, nil
+		}
+		if !retryable(err) {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
 	defer cancel()
 	for {
 		changed := s.node.LeaderChanged()
-		replies, index, errReply, retry := s.tryWrite(ctx, cmds)
-		if !retry {
-			if errReply == "" {
-				sess.minIndex = max(sess.minIndex, index)
-			}
-			return replies, errReply
+		replies, index, err := s.tryWrite(ctx, cmds, size)
+		if err == nil {
+			sess.minIndex = max(sess.minIndex, index)
+			return replies, nil
+		}
+		if !retryable(err) {
+			return nil, err
 		}
 		if !s.waitRetry(ctx, changed) {
 			if s.ctx.Err() != nil {
-				return nil, errShutdown
+				return nil, errShuttingDown
 			}
-			return nil, errNoLeader
+			return nil, fmt.Errorf("%w (last attempt: %w)", errNoLeader, err)
 		}
 	}
 }
 
-// tryWrite makes one attempt. retry means nothing was applied and the
-// attempt may be repeated once the leader is known.
-func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd) (replies []byte, index uint64, errReply string, retry bool) {
+// tryWrite makes one attempt: on this node if it leads, else on the leader
+// it forwards to.
+func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 	if s.node.IsLeader() {
-		return s.applyAsLeader(cmds)
+		replies, at, err := s.proposer.submit(cmds, size)
+		return replies, at.index, err
 	}
 	leaderAddr := s.leaderRedisAddr()
 	if leaderAddr == "" {
-		return nil, 0, "", true
+		return nil, 0, errNoLeader
 	}
 	if s.cfg.FollowerWrites == FollowerWritesReject {
-		return nil, 0, errReadOnly + " Leader is at " + leaderAddr + ".", false
+		return nil, 0, readOnlyError{leaderAddr}
 	}
-	index, replies, err := s.fwd.forward(ctx, leaderAddr, cmds)
-	switch {
-	case err == nil:
-	case errors.Is(err, errForwardNotSent), isReplyError(err, "NOTLEADER"), isReplyError(err, "CLUSTERDOWN"):
-		return nil, 0, "", true
-	case isReplyError(err, ""):
-		return nil, 0, err.Error(), false
-	default:
-		return nil, 0, errUncertain, false
+	at, replies, err := s.fwd.forward(ctx, leaderAddr, cmds)
+	if err != nil {
+		return nil, 0, err
 	}
-	// Read your writes: reply only once this node has applied the write.
-	// If that takes too long the write still stands; the connection's next
+	// Read your writes: reply only once this node has applied the write,
+	// at once from its own log if it holds the entry (raft would tell it of
+	// the commit only with the next append), else once raft applies it. If
+	// that takes too long the write still stands; the connection's next
 	// read waits for it (session.minIndex).
-	_ = s.data.WaitApplied(ctx, index)
-	return replies, index, "", false
-}
-
-// applyAsLeader proposes cmds as one entry on this node, which believes it
-// is the leader. retry means it was not, and nothing was appended.
-func (s *Server) applyAsLeader(cmds []fsm.Cmd) (replies []byte, index uint64, errReply string, retry bool) {
-	replies, index, err := s.proposer.submit(cmds)
-	switch {
-	case err == nil:
-		return replies, index, "", false
-	case errors.Is(err, raftlog.ErrNotLeader):
-		return nil, 0, "", true
-	case errors.Is(err, raftlog.ErrShutdown):
-		return nil, 0, errShutdown, false
-	default:
-		return nil, 0, errUncertain, false
+	if at.term == 0 || s.node.CatchUp(ctx, at.index, at.term) != nil {
+		_ = s.data.WaitApplied(ctx, at.index)
 	}
+	return replies, at.index, nil
 }
 
 // waitRetry waits for a leadership change, or a short back-off (a new
@@ -212,14 +231,4 @@ func (s *Server) leaderRedisAddr() string {
 		return ""
 	}
 	return s.data.NodeAddr(id)
-}
-
-// isReplyError reports whether err is an error reply from a peer whose
-// first word is prefix (any error reply when prefix is empty).
-func isReplyError(err error, prefix string) bool {
-	var re replyError
-	if !errors.As(err, &re) {
-		return false
-	}
-	return prefix == "" || strings.HasPrefix(string(re), prefix+" ")
 }

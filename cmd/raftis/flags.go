@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftis/raftis/raftlog"
 	"github.com/raftis/raftis/server"
 )
 
@@ -25,13 +26,16 @@ type config struct {
 	followerWrites                    string
 	protoMaxBulkLen                   int64
 	logLevel                          string
+	raftStore                         raftlog.StoreKind
+	walSegmentMB                      int
 }
 
 // parseFlags reads the command line, with RAFTIS_* environment variables
 // as defaults for every flag.
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
-	var join string
+	def := raftlog.DefaultConfig()
+	var join, raftStore string
 	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
@@ -39,16 +43,18 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
 	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")
-	fs.Uint64Var(&c.snapshotThreshold, "snapshot-threshold", 8192, "log entries between snapshots")
-	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", 2*time.Minute, "how often to check whether a snapshot is due")
-	fs.IntVar(&c.snapshotRetain, "snapshot-retain", 2, "snapshots kept on disk")
-	fs.Uint64Var(&c.trailingLogs, "trailing-logs", 10240, "log entries kept after a snapshot, for followers that lag")
+	fs.Uint64Var(&c.snapshotThreshold, "snapshot-threshold", def.SnapshotThreshold, "log entries between snapshots")
+	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", def.SnapshotInterval, "how often to check whether a snapshot is due")
+	fs.IntVar(&c.snapshotRetain, "snapshot-retain", def.SnapshotRetain, "snapshots kept on disk")
+	fs.Uint64Var(&c.trailingLogs, "trailing-logs", def.TrailingLogs, "log entries kept after a snapshot, for followers that lag")
 	fs.DurationVar(&c.applyTimeout, "apply-timeout", 10*time.Second, "longest wait for a write to commit (or for a leader)")
 	fs.DurationVar(&c.maxStaleness, "max-staleness", 0, "refuse reads on a node cut off from the leader for longer than this (0 = serve stale reads)")
-	fs.DurationVar(&c.heartbeatTimeout, "raft-heartbeat-timeout", time.Second, "Raft heartbeat timeout (failure detection)")
-	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", time.Second, "Raft election timeout")
+	fs.DurationVar(&c.heartbeatTimeout, "raft-heartbeat-timeout", def.HeartbeatTimeout, "Raft heartbeat timeout (failure detection; a leader steps down after half of it without a quorum)")
+	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", def.ElectionTimeout, "Raft election timeout")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
+	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
+	fs.IntVar(&c.walSegmentMB, "raft-wal-segment-mb", def.WALSegmentSize>>20, "size of the wal store's segment files, in MiB; the log is truncated a whole segment at a time")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	if err := applyEnv(fs, os.LookupEnv); err != nil {
 		return nil, err
@@ -58,6 +64,10 @@ func parseFlags(args []string) (*config, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	var err error
+	if c.raftStore, err = raftlog.ParseStoreKind(raftStore); err != nil {
+		return nil, fmt.Errorf("--raft-store: %w", err)
 	}
 	for _, a := range strings.Split(join, ",") {
 		if a = strings.TrimSpace(a); a != "" {
@@ -111,6 +121,9 @@ func (c *config) complete() error {
 	}
 	if c.applyTimeout <= 0 {
 		return errors.New("--apply-timeout must be positive")
+	}
+	if c.walSegmentMB < 1 || c.walSegmentMB > 1024 {
+		return errors.New("--raft-wal-segment-mb must be between 1 and 1024")
 	}
 	if c.protoMaxBulkLen < 1<<20 {
 		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/raftis/raftis/raftlog"
 )
 
 func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
@@ -20,6 +22,12 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	if len(cfg.join) != 0 {
 		t.Errorf("join = %v, want none", cfg.join)
 	}
+	// Raft's settings default to raftlog's, which tests' clusters use too.
+	def := raftlog.DefaultConfig()
+	if cfg.snapshotThreshold != def.SnapshotThreshold || cfg.trailingLogs != def.TrailingLogs ||
+		cfg.heartbeatTimeout != def.HeartbeatTimeout || cfg.walSegmentMB<<20 != def.WALSegmentSize {
+		t.Errorf("flag defaults %+v differ from raftlog.DefaultConfig %+v", cfg, def)
+	}
 }
 
 func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
@@ -27,6 +35,7 @@ func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
 	t.Setenv("RAFTIS_MAX_STALENESS", "2s")
 	t.Setenv("RAFTIS_JOIN", "a:1, b:2")
 	t.Setenv("RAFTIS_FOLLOWER_WRITES", "reject")
+	t.Setenv("RAFTIS_RAFT_STORE", "boltdb")
 	cfg, err := parseFlags([]string{"--follower-writes", "forward"})
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +45,9 @@ func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
 	}
 	if len(cfg.join) != 2 || cfg.join[0] != "a:1" || cfg.join[1] != "b:2" {
 		t.Errorf("join = %q", cfg.join)
+	}
+	if cfg.raftStore != raftlog.StoreBoltDB {
+		t.Errorf("raft store = %q, want boltdb from RAFTIS_RAFT_STORE", cfg.raftStore)
 	}
 	if cfg.followerWrites != "forward" {
 		t.Errorf("follower-writes = %q, want the command line's forward", cfg.followerWrites)
@@ -48,6 +60,8 @@ func TestBadFlagsAreRejected(t *testing.T) {
 		{"--addr", "nonsense"},
 		{"--apply-timeout", "0s"},
 		{"--proto-max-bulk-len", "1000"},
+		{"--raft-store", "bolt"},
+		{"--raft-wal-segment-mb", "0"},
 		{"stray"},
 	} {
 		if _, err := parseFlags(args); err == nil {

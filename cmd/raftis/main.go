@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -91,19 +90,18 @@ func newLogger(level string) *slog.Logger {
 
 func (c *config) raftConfig() raftlog.Config {
 	return raftlog.Config{
-		ID:                 c.id,
-		RaftAddr:           c.raftAddr,
-		Dir:                c.dir,
-		Bootstrap:          len(c.join) == 0,
-		SnapshotThreshold:  c.snapshotThreshold,
-		SnapshotInterval:   c.snapshotInterval,
-		SnapshotRetain:     c.snapshotRetain,
-		TrailingLogs:       c.trailingLogs,
-		HeartbeatTimeout:   c.heartbeatTimeout,
-		ElectionTimeout:    c.electionTimeout,
-		LeaderLeaseTimeout: c.heartbeatTimeout / 2,
-		CommitTimeout:      10 * time.Millisecond,
-		MaxAppendEntries:   256,
+		ID:                c.id,
+		RaftAddr:          c.raftAddr,
+		Dir:               c.dir,
+		Store:             c.raftStore,
+		WALSegmentSize:    c.walSegmentMB << 20,
+		Bootstrap:         len(c.join) == 0,
+		SnapshotThreshold: c.snapshotThreshold,
+		SnapshotInterval:  c.snapshotInterval,
+		SnapshotRetain:    c.snapshotRetain,
+		TrailingLogs:      c.trailingLogs,
+		HeartbeatTimeout:  c.heartbeatTimeout,
+		ElectionTimeout:   c.electionTimeout,
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Name: "raft", Level: hclog.LevelFromString(c.logLevel), Output: os.Stderr,
 		}),

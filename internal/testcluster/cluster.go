@@ -22,11 +22,16 @@ import (
 
 // Options tune a test cluster.
 type Options struct {
-	SnapshotThreshold uint64 // 0: raft's default
-	TrailingLogs      uint64 // 0: raft's default
+	SnapshotThreshold uint64 // 0: raftlog.DefaultConfig's
+	TrailingLogs      uint64 // 0: raftlog.DefaultConfig's
 	FollowerWrites    string
 	MaxStaleness      time.Duration
-	ProtoMaxBulkLen   int64 // 0: the server's default (512 MiB)
+	ProtoMaxBulkLen   int64             // 0: the server's default (512 MiB)
+	Store             raftlog.StoreKind // "": the default for a new directory (wal)
+	WALSegmentSize    int               // 0: raftlog.DefaultConfig's (64 MiB)
+	// GateApply puts each node's FSM behind a gate the test can close
+	// (Node.PauseApply).
+	GateApply bool
 }
 
 // Node is one in-process raftis node.
@@ -41,6 +46,7 @@ type Node struct {
 	RaftAddr  string
 	running   bool
 	client    *redis.Client
+	gate      *applyGate // with Options.GateApply
 }
 
 // Cluster is a set of nodes started by a test. Cleanup stops them all.
@@ -89,16 +95,23 @@ func (c *Cluster) AddNode() *Node {
 func (c *Cluster) start(nd *Node, bootstrap bool) {
 	c.t.Helper()
 	nd.FSM = fsm.New()
+	var data raftlog.FSM = nd.FSM
+	if c.opts.GateApply {
+		nd.gate = newApplyGate(nd.FSM)
+		data = nd.gate
+	}
+	// raftis's own configuration (raftlog.DefaultConfig), but for what a
+	// test needs: quicker failure detection (fast enough for quick
+	// failovers, slow enough that a leader keeps its lease on a CI machine
+	// busy with the race detector), and snapshots checked often.
 	raftNode, err := raftlog.Open(raftlog.Config{
 		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap,
+		Store: c.opts.Store, WALSegmentSize: c.opts.WALSegmentSize,
 		SnapshotThreshold: c.opts.SnapshotThreshold, TrailingLogs: c.opts.TrailingLogs,
 		SnapshotInterval: 200 * time.Millisecond,
-		// Fast enough for quick failovers, slow enough that a leader keeps its
-		// lease on a CI machine busy with the race detector.
 		HeartbeatTimeout: 400 * time.Millisecond, ElectionTimeout: 400 * time.Millisecond,
-		LeaderLeaseTimeout: 200 * time.Millisecond, CommitTimeout: 5 * time.Millisecond,
 		Logger: hclog.New(&hclog.LoggerOptions{Name: nd.ID, Level: hclog.Error, Output: io.Discard}),
-	}, nd.FSM)
+	}, data)
 	if err != nil {
 		c.t.Fatalf("open raft %s: %v", nd.ID, err)
 	}

@@ -420,7 +420,8 @@ func formatStats(stats map[string]*replyStats) string {
 	return b.String()
 }
 
-// selectGens applies DIFF_ONLY and DIFF_SKIP (comma-separated names).
+// selectGens applies DIFF_ONLY and DIFF_SKIP (comma-separated names of
+// commands or of families, e.g. DIFF_ONLY=lists).
 func selectGens(t *testing.T) []cmdGen {
 	t.Helper()
 	only := nameSet(os.Getenv("DIFF_ONLY"))
@@ -428,8 +429,9 @@ func selectGens(t *testing.T) []cmdGen {
 	known := map[string]bool{}
 	var out []cmdGen
 	for _, g := range registry {
-		known[g.name] = true
-		if (len(only) == 0 || only[g.name]) && !skip[g.name] {
+		known[g.name], known[g.family] = true, true
+		selected := len(only) == 0 || only[g.name] || only[g.family]
+		if selected && !skip[g.name] && !skip[g.family] {
 			out = append(out, g)
 		}
 	}

@@ -176,7 +176,9 @@ func TestRestartAllNodesFromDisk(t *testing.T) {
 // kill -9 every node of a young cluster, then start one alone: with no
 // quorum it never hears from a leader, yet redis-cli reads from it every
 // write it had applied. Without the replay of its own log it would serve
-// the data set of its last snapshot, taken when the cluster formed: empty.
+// the data set of its last snapshot, if any (here none: empty). The
+// replay runs past the membership changes of the cluster's forming, which
+// raft keeps.
 func TestNodeRestartedAloneServesItsWrites(t *testing.T) {
 	needTools(t, "redis-cli")
 	c := startCluster(t, 3)
@@ -198,9 +200,9 @@ func TestNodeRestartedAloneServesItsWrites(t *testing.T) {
 		}
 	}
 	last := raftInfo(leader, "raft_applied_index")
-	poll(t, 10*time.Second, fmt.Sprintf("%s to record index %d as committed and snapshot its membership", f.id, last), func() (bool, string) {
-		durable, snap, conf := raftInfo(f, "raft_durable_commit_index"), raftInfo(f, "raft_last_snapshot_index"), raftInfo(f, "raft_last_configuration_index")
-		return durable >= last && conf > 0 && snap >= conf, fmt.Sprintf("durable %d, last snapshot %d, last configuration %d", durable, snap, conf)
+	poll(t, 10*time.Second, fmt.Sprintf("%s to record index %d as committed", f.id, last), func() (bool, string) {
+		durable := raftInfo(f, "raft_durable_commit_index")
+		return durable >= last, fmt.Sprintf("durable %d", durable)
 	})
 
 	for _, n := range c.nodes {
@@ -230,8 +232,16 @@ func TestNodeRestartedAloneServesItsWrites(t *testing.T) {
 // joined.
 func TestJoinFourthNodeInstallsSnapshot(t *testing.T) {
 	needTools(t, "redis-cli")
-	c := startCluster(t, 3, "--snapshot-threshold", "64", "--trailing-logs", "16")
+	// raft-wal drops the log's head a whole segment at a time: with 1 MiB
+	// segments, two 1 MiB values fill the first ones, which compaction
+	// then removes, so that n4 cannot be sent the log from its start.
+	c := startCluster(t, 3, "--snapshot-threshold", "64", "--trailing-logs", "16", "--raft-wal-segment-mb", "1")
 	leader, followers := c.leader()
+	for i := range 2 {
+		if err := client(t, leader).Set(context.Background(), fmt.Sprintf("pad%d", i), strings.Repeat("x", 1<<20), 0).Err(); err != nil {
+			t.Fatalf("SET pad%d: %v", i, err)
+		}
+	}
 	w := startWriter([]*redis.Client{client(t, leader)}, "before", 8, 500, 30*time.Second)
 	w.waitAcked(t, 400, 30*time.Second, "400 writes before the join")
 	written := w.stop()
