@@ -51,8 +51,8 @@ type Spec struct {
 	// Key positions, as in COMMAND: first key, last key (negative counts
 	// from the end), step. All zero for a command without keys.
 	FirstKey, LastKey, KeyStep int
-	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP, ZUNION,
-	// ...), is the position of the argument that says how many keys follow
+	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP, SINTERCARD,
+	// ZUNION, ...), is the position of the argument that says how many keys follow
 	// it. Keys at FirstKey..LastKey come before those (the destination
 	// of ZUNIONSTORE).
 	NumKeysAt int
@@ -128,7 +128,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, zsetCommands, bitmapCommands, hyperLogLogCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperLogLogCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))

@@ -30,11 +30,19 @@ func TestUsedMemoryAccounting(t *testing.T) {
 	tf := newTestFSM(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"a", "b", "c"}
+	setEncs := map[setEncoding]bool{}
 	for i := range 3000 {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(23) {
+		member := strconv.Itoa(r.IntN(700))
+		switch r.IntN(20) {
+		case 0, 1, 2, 3, 4, 5:
+			member = field
+		case 6:
+			member = "long-" + strings.Repeat(field, 20)
+		}
+		switch r.IntN(29) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -88,6 +96,21 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			if r.IntN(3) == 0 {
 				args = []string{"zrangestore", key, keys[r.IntN(len(keys))], "0", strconv.Itoa(r.IntN(200))}
 			}
+		case 23:
+			args = []string{"sadd", key, member}
+			for range r.IntN(30) {
+				args = append(args, strconv.Itoa(r.IntN(700)))
+			}
+		case 24:
+			args = []string{"srem", key, member, strconv.Itoa(r.IntN(700))}
+		case 25:
+			args = []string{"spop", key, strconv.Itoa(r.IntN(4))}
+		case 26:
+			args = []string{"smove", key, keys[r.IntN(len(keys))], member}
+		case 27:
+			args = []string{[]string{"sinterstore", "sunionstore", "sdiffstore"}[r.IntN(3)], key, keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
+		case 28:
+			args = []string{"spop", key}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {
@@ -99,6 +122,12 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		checkAllZSets(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		for db := range 2 {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
+				if s, ok := it.val.(*setValue); ok {
+					setEncs[s.enc] = true
+					if err := checkSet(s); err != nil {
+						t.Fatalf("after %v: key %q: %v", args, it.key, err)
+					}
+				}
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
 				}
@@ -108,6 +137,9 @@ func TestUsedMemoryAccounting(t *testing.T) {
 				return true
 			})
 		}
+	}
+	if len(setEncs) != 3 {
+		t.Fatalf("sets were only in representations %v", setEncs)
 	}
 	tf.write("flushall")
 	if used := tf.f.UsedMemory(); used != 0 {

@@ -208,6 +208,8 @@ func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 	switch rec.Type {
 	case rdb.TypeString:
 		return stringValue(rec.String), nil
+	case rdb.TypeSet:
+		return setFromRecord(lim, rec.Set)
 	case rdb.TypeHash:
 		return hashFromRecord(lim, rec.Hash)
 	case rdb.TypeList:
