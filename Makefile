@@ -35,6 +35,8 @@ fuzz: ## run every fuzz target for FUZZTIME each
 	$(GO) test -run=NONE -fuzz=FuzzDecodeEntry -fuzztime=$(FUZZTIME) ./fsm
 	$(GO) test -run=NONE -fuzz=FuzzReader -fuzztime=$(FUZZTIME) ./fsm/rdb
 	$(GO) test -run=NONE -fuzz=FuzzRoundTrip -fuzztime=$(FUZZTIME) ./fsm/rdb
+	$(GO) test -run=NONE -fuzz=FuzzReadReply -fuzztime=$(FUZZTIME) ./internal/resp
+	$(GO) test -run=NONE -fuzz=FuzzTree -fuzztime=$(FUZZTIME) ./fsm/internal/ranked
 	cd third_party/redcon && $(GO) test -run=NONE -fuzz=FuzzReadCommands -fuzztime=$(FUZZTIME) .
 
 .PHONY: bench

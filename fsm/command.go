@@ -21,12 +21,13 @@ const (
 	FlagNoAuth
 	FlagMayReplicate
 	FlagNoMulti
+	FlagMovableKeys
 )
 
 var flagNames = []string{
 	"write", "readonly", "denyoom", "admin", "pubsub", "noscript", "blocking",
 	"loading", "stale", "skip_monitor", "skip_slowlog", "fast", "no_auth",
-	"may_replicate", "no_multi",
+	"may_replicate", "no_multi", "movablekeys",
 }
 
 // Names lists the flag names in COMMAND's order.
@@ -50,8 +51,11 @@ type Spec struct {
 	// Key positions, as in COMMAND: first key, last key (negative counts
 	// from the end), step. All zero for a command without keys.
 	FirstKey, LastKey, KeyStep int
-	Group                      string // "string", "generic", "connection", "server", ...
-	Summary                    string
+	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP), is
+	// the position of the argument that says how many keys follow it.
+	NumKeysAt int
+	Group     string // "string", "generic", "connection", "server", ...
+	Summary   string
 }
 
 // ArityOK reports whether argc (name included) satisfies the arity.
@@ -64,6 +68,9 @@ func (s *Spec) ArityOK(argc int) bool {
 
 // Keys returns the key arguments of args according to the key positions.
 func (s *Spec) Keys(args [][]byte) [][]byte {
+	if s.NumKeysAt > 0 {
+		return numberedKeys(args, s.NumKeysAt)
+	}
 	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
 		return nil
 	}
@@ -79,12 +86,28 @@ func (s *Spec) Keys(args [][]byte) [][]byte {
 	return keys
 }
 
+// numberedKeys returns the keys that follow a count of keys at args[at];
+// nil if the count is not a positive integer or more keys than follow.
+func numberedKeys(args [][]byte, at int) [][]byte {
+	if at >= len(args) {
+		return nil
+	}
+	n, ok := parseInt(args[at])
+	if !ok || n < 1 || n > int64(len(args)-at-1) {
+		return nil
+	}
+	return args[at+1 : at+1+int(n)]
+}
+
 // Command is a data command: its Spec and the function that runs it.
 type Command struct {
 	Spec
 	// Run executes the command. args[0] is the name as the client sent it;
 	// arity has been checked.
 	Run func(c *Ctx, args [][]byte)
+	// block parses a blocking command's arguments (BlockingTimeout,
+	// BlockingKeys); nil for commands that never block.
+	block func(args [][]byte) (blockingCall, string)
 }
 
 var (
@@ -94,7 +117,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, bitmapCommands, hyperLogLogCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))

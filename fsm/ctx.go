@@ -11,7 +11,11 @@ type Ctx struct {
 	now   int64  // ms: the entry's time on writes, the local clock on reads
 	write bool   // applying a log entry (may mutate) rather than reading
 	rng   uint64 // splitmix64 state, seeded from the entry
+	lim   *Limits
 	out   []byte
+	// touched are the collections the running command changes in place
+	// (writable); settle accounts for them once it returns.
+	touched []touch
 }
 
 func (c *Ctx) selectDB(i int) {
@@ -41,6 +45,9 @@ func (c *Ctx) exec(args [][]byte) {
 		return
 	}
 	cmd.Run(c, args)
+	if len(c.touched) > 0 {
+		c.settle()
+	}
 }
 
 // rand returns the next deterministic pseudo-random number (splitmix64).

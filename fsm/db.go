@@ -40,6 +40,18 @@ type DB struct {
 	// don't need it (items carry their deadline), so it is a plain map
 	// rebuilt on Restore.
 	volatile map[string]int64
+	// used is the estimated bytes of the keys and values (itemSize), kept
+	// up to date by set, delete and settle.
+	used int64
+}
+
+// itemOverhead is the estimated cost of a key besides its name and value:
+// its slot in the B-tree (the item and the tree's slack).
+const itemOverhead = 72
+
+// itemSize estimates the bytes key and value take in the keyspace.
+func itemSize(it *item) int64 {
+	return int64(itemOverhead + len(it.key) + it.val.memSize())
 }
 
 func newDB() *DB {
@@ -62,7 +74,11 @@ func (db *DB) set(it item) {
 	if it.hash == 0 {
 		it.hash = keyHash(it.key)
 	}
-	db.keys.Set(it)
+	prev, replaced := db.keys.Set(it)
+	db.used += itemSize(&it)
+	if replaced {
+		db.used -= itemSize(&prev)
+	}
 	if it.expireAt != 0 {
 		db.volatile[it.key] = it.expireAt
 	} else {
@@ -72,7 +88,10 @@ func (db *DB) set(it item) {
 
 // delete removes key and reports whether it existed (expired or not).
 func (db *DB) delete(key string) bool {
-	_, ok := db.keys.Delete(item{hash: keyHash(key), key: key})
+	prev, ok := db.keys.Delete(item{hash: keyHash(key), key: key})
+	if ok {
+		db.used -= itemSize(&prev)
+	}
 	delete(db.volatile, key)
 	return ok
 }

@@ -22,6 +22,12 @@ type FSM struct {
 	// gen is the snapshot generation. Values stored in an older generation
 	// may be shared with a snapshot being persisted.
 	gen uint64
+	// limits are the node-local encoding thresholds (see Limits).
+	limits atomic.Pointer[Limits]
+	// readyHook and ready: keys made ready for blocked clients (ready.go).
+	// ready is only touched on the goroutine that applies entries.
+	readyHook atomic.Pointer[func([]ReadyKey)]
+	ready     []ReadyKey
 
 	applied   atomic.Uint64
 	appliedMu sync.Mutex
@@ -52,6 +58,7 @@ var _ raft.BatchingFSM = (*FSM)(nil)
 // New returns an empty data set.
 func New() *FSM {
 	f := &FSM{nodes: make(map[string]string), appliedCh: make(chan struct{})}
+	f.SetLimits(DefaultLimits)
 	for i := range f.dbs {
 		f.dbs[i] = newDB()
 	}
@@ -77,6 +84,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	}
 	f.mu.Unlock()
 	f.setApplied(logs[len(logs)-1].Index)
+	f.deliverReady()
 	return results
 }
 
@@ -100,7 +108,7 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 }
 
 func (f *FSM) applyCommands(e *Entry) *Result {
-	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed}
+	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed, lim: f.limits.Load()}
 	ends := make([]int, len(e.Cmds))
 	for i, cmd := range e.Cmds {
 		c.selectDB(cmd.DB)
@@ -139,7 +147,7 @@ func (f *FSM) applyNode(e *Entry) {
 // clock (keys whose deadline has passed are absent); seed feeds commands
 // that pick at random.
 func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte) []byte {
-	c := Ctx{fsm: f, now: now, rng: seed, out: dst}
+	c := Ctx{fsm: f, now: now, rng: seed, out: dst, lim: f.limits.Load()}
 	f.mu.RLock()
 	c.selectDB(db)
 	for _, args := range cmds {
@@ -211,6 +219,18 @@ func (f *FSM) KeyspaceStats() map[int][2]int {
 		}
 	}
 	return stats
+}
+
+// UsedMemory is the estimated size of the data set in bytes: keys, values
+// and their share of the keyspace's structures (INFO used_memory).
+func (f *FSM) UsedMemory() int64 {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	var n int64
+	for _, db := range f.dbs {
+		n += db.used
+	}
+	return n
 }
 
 // ExpiredKeys lists up to limit keys whose deadline is at or before now, as

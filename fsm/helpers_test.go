@@ -1,11 +1,16 @@
 package fsm
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/hashicorp/raft"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // testFSM drives an FSM the way Raft does, one entry per call, with a clock
@@ -119,51 +124,66 @@ func scanR(cursor string, keys ...string) string {
 func cmd(args ...string) []string { return args }
 
 // arrayItems decodes a RESP array of bulk strings.
-func arrayItems(t *testing.T, resp string) []string {
+func arrayItems(t *testing.T, reply string) []string {
 	t.Helper()
-	var out []string
-	n, rest, ok := respHeader(resp, '*')
-	if !ok {
-		t.Fatalf("not an array: %q", resp)
+	v, err := resp.Parse([]byte(reply))
+	if err != nil {
+		t.Fatalf("not an array: %q (%v)", reply, err)
 	}
-	for range n {
-		var l int
-		l, rest, ok = respHeader(rest, '$')
-		if !ok || l < 0 || len(rest) < l+2 {
-			t.Fatalf("bad bulk in %q", resp)
+	return bulkItems(t, v, reply)
+}
+
+// bulkItems returns the elements of v, which must be an array of bulk
+// strings, none null; reply is what v came from, for messages.
+func bulkItems(t *testing.T, v resp.Value, reply string) []string {
+	t.Helper()
+	if v.Kind != resp.Array || v.Null {
+		t.Fatalf("not an array: %q", reply)
+	}
+	out := make([]string, len(v.Elems))
+	for i, e := range v.Elems {
+		if e.Kind != resp.BulkString || e.Null {
+			t.Fatalf("bad bulk in %q", reply)
 		}
-		out = append(out, rest[:l])
-		rest = rest[l+2:]
-	}
-	if rest != "" {
-		t.Fatalf("trailing bytes in %q", resp)
+		out[i] = e.Str
 	}
 	return out
 }
 
-// respHeader reads a "<kind><n>\r\n" header.
-func respHeader(s string, kind byte) (int, string, bool) {
-	if len(s) == 0 || s[0] != kind {
-		return 0, s, false
+// scanItems splits a SCAN-family reply into its cursor and items.
+func scanItems(t *testing.T, reply string) (string, []string) {
+	t.Helper()
+	v, err := resp.Parse([]byte(reply))
+	if err != nil || v.Kind != resp.Array || len(v.Elems) != 2 {
+		t.Fatalf("not a scan reply: %q (%v)", reply, err)
 	}
-	end := strings.Index(s, "\r\n")
-	if end < 0 {
-		return 0, s, false
+	if v.Elems[0].Kind != resp.BulkString || v.Elems[0].Null {
+		t.Fatalf("no cursor in %q", reply)
 	}
-	n := 0
-	neg := false
-	for i, ch := range s[1:end] {
-		switch {
-		case i == 0 && ch == '-':
-			neg = true
-		case '0' <= ch && ch <= '9':
-			n = n*10 + int(ch-'0')
-		default:
-			return 0, s, false
-		}
+	return v.Elems[0].Str, bulkItems(t, v.Elems[1], reply)
+}
+
+// digestOfSnapshot is what FSM.Digest would have returned when snap was
+// taken, computed from the snapshot itself.
+func digestOfSnapshot(t *testing.T, snap raft.FSMSnapshot) uint64 {
+	t.Helper()
+	h := xxhash.New()
+	if err := snap.(*snapshot).writeRDB(h, true); err != nil {
+		t.Fatal(err)
 	}
-	if neg {
-		n = -n
+	return h.Sum64()
+}
+
+// restoreCopy writes f as an RDB file and restores it into a new FSM.
+func restoreCopy(t *testing.T, f *FSM) *FSM {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.WriteRDB(&buf); err != nil {
+		t.Fatal(err)
 	}
-	return n, s[end+2:], true
+	restored := New()
+	if err := restored.Restore(io.NopCloser(&buf)); err != nil {
+		t.Fatal(err)
+	}
+	return restored
 }

@@ -150,6 +150,7 @@ func (c *Ctx) rename(src, dst []byte, nx bool) {
 	// The value moves, it is not copied: its sharing with snapshots (gen)
 	// is unchanged. The deadline moves with it.
 	c.db.set(item{key: string(dst), val: it.val, expireAt: it.expireAt, gen: it.gen})
+	c.signalIfBlocking(c.dbi, string(dst), it.val)
 	c.renameReply(nx, true)
 }
 
@@ -186,6 +187,7 @@ func cmdMove(c *Ctx, args [][]byte) {
 	}
 	c.db.delete(it.key)
 	dst.set(it)
+	c.signalIfBlocking(dbi, it.key, it.val)
 	c.Int(1)
 }
 
@@ -223,7 +225,9 @@ func cmdCopy(c *Ctx, args [][]byte) {
 		return
 	}
 	// The copy is a new value, private to this generation.
-	dst.set(item{key: key, val: it.val.clone(), expireAt: it.expireAt, gen: c.fsm.gen})
+	val := it.val.clone()
+	dst.set(item{key: key, val: val, expireAt: it.expireAt, gen: c.fsm.gen})
+	c.signalIfBlocking(dbi, key, val)
 	c.Int(1)
 }
 
@@ -312,7 +316,12 @@ func cmdSwapDB(c *Ctx, args [][]byte) {
 		return
 	}
 	dbs := &c.fsm.dbs
-	dbs[id1], dbs[id2] = dbs[id2], dbs[id1]
+	if id1 != id2 {
+		dbs[id1], dbs[id2] = dbs[id2], dbs[id1]
+		// Clients blocked in either database may now find lists there.
+		c.fsm.signalReady(id1, "")
+		c.fsm.signalReady(id2, "")
+	}
 	c.selectDB(c.dbi)
 	c.OK()
 }

@@ -477,9 +477,9 @@ func keysScanAll(t *testing.T, tf *testFSM, count int, between func(page int)) m
 		if page > 100000 {
 			t.Fatal("SCAN does not terminate")
 		}
-		items := keysScanReply(t, tf.read("SCAN", cursor, "COUNT", strconv.Itoa(count)))
-		cursor = items[0]
-		for _, k := range items[1:] {
+		var keys []string
+		cursor, keys = scanItems(t, tf.read("SCAN", cursor, "COUNT", strconv.Itoa(count)))
+		for _, k := range keys {
 			seen[k]++
 		}
 		if cursor == "0" {
@@ -487,20 +487,6 @@ func keysScanAll(t *testing.T, tf *testFSM, count int, between func(page int)) m
 		}
 		between(page)
 	}
-}
-
-// keysScanReply decodes a SCAN reply into the cursor followed by the keys.
-func keysScanReply(t *testing.T, resp string) []string {
-	t.Helper()
-	n, rest, ok := respHeader(resp, '*')
-	if !ok || n != 2 {
-		t.Fatalf("not a SCAN reply: %q", resp)
-	}
-	l, rest, ok := respHeader(rest, '$')
-	if !ok || len(rest) < l+2 {
-		t.Fatalf("bad cursor in %q", resp)
-	}
-	return append([]string{rest[:l]}, arrayItems(t, rest[l+2:])...)
 }
 
 func TestScanReturnsStableKeysExactlyOnce(t *testing.T) {

@@ -1,17 +1,13 @@
 package fsm
 
 import (
-	"bufio"
-	"fmt"
-	"io"
-	"net"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/raftis/raftis/fsm/rdb"
+	"github.com/raftis/raftis/internal/resp"
 	"github.com/raftis/raftis/internal/testredis"
 )
 
@@ -41,117 +37,37 @@ const (
 
 // oracle is a connection to a real redis-server.
 type oracle struct {
-	t       testing.TB
-	conn    net.Conn
-	br      *bufio.Reader
-	timeout time.Duration // for each command
+	t testing.TB
+	c *resp.Conn
 }
 
 // newOracle returns a connection to an empty redis-server, in database 0.
 func newOracle(t testing.TB) *oracle {
 	t.Helper()
-	var o *oracle
-	if addr := os.Getenv(oracleAddrEnv); addr != "" {
-		conn, err := net.DialTimeout("tcp", addr, oracleDialTimeout)
-		if err != nil {
-			t.Fatalf("oracle %s=%s: %v", oracleAddrEnv, addr, err)
-		}
-		o = &oracle{t: t, conn: conn, br: bufio.NewReader(conn), timeout: oracleReplyTimeout}
-	} else {
-		var err error
-		if o, err = dialOracle(t, testredis.Start(t, "")); err != nil {
-			t.Fatalf("oracle: %v", err)
-		}
-		o.timeout = oracleReplyTimeout
+	addr := os.Getenv(oracleAddrEnv)
+	if addr == "" {
+		addr = testredis.Start(t, "")
 	}
-	t.Cleanup(func() { o.conn.Close() })
+	c, err := resp.DialTimeout(addr, oracleDialTimeout, resp.WithTimeout(oracleReplyTimeout))
+	if err != nil {
+		t.Fatalf("oracle %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	o := &oracle{t: t, c: c}
 	if r := o.do("FLUSHALL"); r != okR() {
 		t.Fatalf("oracle: FLUSHALL: %q", r)
 	}
 	return o
 }
 
-// dialOracle connects to addr and checks that it answers PING, waiting
-// for each step at most a second.
-func dialOracle(t testing.TB, addr string) (*oracle, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return nil, err
-	}
-	o := &oracle{t: t, conn: conn, br: bufio.NewReader(conn), timeout: time.Second}
-	if r, err := o.try("PING"); err != nil || r != "+PONG\r\n" {
-		conn.Close()
-		return nil, fmt.Errorf("PING: %q, %v", r, err)
-	}
-	return o, nil
-}
-
 // do sends a command and returns the raw RESP reply.
 func (o *oracle) do(args ...string) string {
 	o.t.Helper()
-	r, err := o.try(args...)
+	r, err := o.c.Do(args...)
 	if err != nil {
 		o.t.Fatalf("oracle: %q: %v", args, err)
 	}
-	return r
-}
-
-// try sends a command and returns the raw RESP reply, or an error if the
-// connection fails or the reply is not RESP2.
-func (o *oracle) try(args ...string) (string, error) {
-	var req strings.Builder
-	fmt.Fprintf(&req, "*%d\r\n", len(args))
-	for _, a := range args {
-		fmt.Fprintf(&req, "$%d\r\n%s\r\n", len(a), a)
-	}
-	if err := o.conn.SetDeadline(time.Now().Add(o.timeout)); err != nil {
-		return "", err
-	}
-	if _, err := io.WriteString(o.conn, req.String()); err != nil {
-		return "", err
-	}
-	var out strings.Builder
-	err := o.readReply(&out)
-	return out.String(), err
-}
-
-// readReply copies one RESP2 reply to out.
-func (o *oracle) readReply(out *strings.Builder) error {
-	line, err := o.br.ReadString('\n')
-	if err != nil {
-		return err
-	}
-	out.WriteString(line)
-	if len(line) < 3 || !strings.HasSuffix(line, "\r\n") {
-		return fmt.Errorf("bad reply line %q", line)
-	}
-	switch line[0] {
-	case '+', '-', ':':
-		return nil
-	case '$', '*':
-	default:
-		return fmt.Errorf("unexpected reply type in %q", line)
-	}
-	n, err := strconv.Atoi(line[1 : len(line)-2])
-	if err != nil {
-		return fmt.Errorf("bad length in %q", line)
-	}
-	if line[0] == '$' {
-		if n >= 0 {
-			buf := make([]byte, n+2)
-			if _, err := io.ReadFull(o.br, buf); err != nil {
-				return err
-			}
-			out.Write(buf)
-		}
-		return nil
-	}
-	for range max(n, 0) {
-		if err := o.readReply(out); err != nil {
-			return err
-		}
-	}
-	return nil
+	return string(r)
 }
 
 // oracleRounds is how many rounds a randomized oracle test runs: def, a
@@ -172,10 +88,9 @@ func oracleRounds(t testing.TB, def int) int {
 }
 
 // checkLikeRedis runs cases in order on a fresh FSM, then on the oracle,
-// comparing exact reply bytes with the expected ones. Two commands act
+// comparing exact reply bytes with the expected ones. One command acts
 // differently on the FSM: "SELECT n" switches the database the following
-// cases run in (tf.db), and "lpush key x" makes key hold a non-string (a
-// listStub; the oracle runs the real LPUSH).
+// cases run in (tf.db).
 //
 // The cases must not depend on the order of keys nor on the clock, beyond
 // TTLs read right after they are set: TTL in whole seconds, and a positive
@@ -185,17 +100,13 @@ func checkLikeRedis(t *testing.T, cases []replyCase) {
 	tf := newTestFSM(t)
 	for _, c := range cases {
 		var got string
-		switch strings.ToLower(c.cmd[0]) {
-		case "select":
+		if strings.EqualFold(c.cmd[0], "select") {
 			n, err := strconv.Atoi(c.cmd[1])
 			if err != nil {
 				t.Fatal(err)
 			}
 			tf.db, got = n, okR()
-		case "lpush":
-			tf.f.dbs[tf.db].set(item{key: c.cmd[1], val: listStub{}})
-			got = intR(1)
-		default:
+		} else {
 			got = tf.do(c.cmd...)
 		}
 		if got != c.want {
@@ -212,16 +123,7 @@ func checkLikeRedis(t *testing.T, cases []replyCase) {
 	}
 }
 
-// listStub stands in for a list, a type the FSM does not have yet, in
-// WRONGTYPE tests.
-type listStub struct{}
-
-func (listStub) Type() string                              { return "list" }
-func (listStub) clone() Value                              { return listStub{} }
-func (listStub) writeRDB(*rdb.Writer, []byte, int64) error { return nil }
-
-// lpushCase is a case that makes key hold a non-string: a listStub on the
-// FSM, a real LPUSH on the oracle.
+// lpushCase makes key a one-element list, for WRONGTYPE cases.
 func lpushCase(key string) replyCase { return replyCase{cmd("lpush", key, "x"), intR(1)} }
 
 // pttlClose reports whether got is a PTTL reply up to a second below the

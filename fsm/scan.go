@@ -19,55 +19,28 @@ import (
 func cmdScan(c *Ctx, args [][]byte) {
 	cursor, ok := parseScanCursor(args[1])
 	if !ok {
-		c.Error("ERR invalid cursor")
+		c.Error(errInvalidCursor)
 		return
 	}
-	count := int64(10)
-	var pattern, typeName []byte
-	usePattern, useType := false, false
-	for i := 2; i < len(args); i += 2 {
-		hasValue := i+1 < len(args)
-		switch {
-		case equalFold(args[i], "count") && hasValue:
-			n, ok := c.intArg(args[i+1])
-			if !ok {
-				return
-			}
-			if n < 1 {
-				c.Error(ErrSyntax)
-				return
-			}
-			count = n
-		case equalFold(args[i], "match") && hasValue:
-			pattern = args[i+1]
-			// "*" is a no-op (and would not match the empty key).
-			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-		case equalFold(args[i], "type") && hasValue:
-			typeName, useType = args[i+1], true
-		default:
-			c.Error(ErrSyntax)
-			return
-		}
+	opts, ok := c.parseScanOptions(args[2:], true)
+	if !ok {
+		return
 	}
-
 	var keys []string
-	var next, lastHash uint64
-	var examined int64
-	c.db.keys.Ascend(item{hash: cursor}, func(it item) bool {
-		if examined >= count && it.hash != lastHash {
-			next = it.hash // never 0: a smaller hash was examined before it
-			return false
-		}
-		examined++
-		lastHash = it.hash
-		switch {
-		case it.expired(c.now):
-		case usePattern && !stringMatch(pattern, it.key, false):
-		case useType && !strings.EqualFold(string(typeName), it.val.Type()):
-		default:
-			keys = append(keys, it.key)
-		}
-		return true
+	next := scanPage(opts.count, func(yield func(uint64) bool) {
+		c.db.keys.Ascend(item{hash: cursor}, func(it item) bool {
+			if !yield(it.hash) {
+				return false
+			}
+			switch {
+			case it.expired(c.now):
+			case !opts.match(it.key):
+			case opts.useType && !strings.EqualFold(string(opts.typeName), it.val.Type()):
+			default:
+				keys = append(keys, it.key)
+			}
+			return true
+		})
 	})
 	c.Array(2)
 	c.BulkString(strconv.FormatUint(next, 10))
@@ -75,6 +48,75 @@ func cmdScan(c *Ctx, args [][]byte) {
 	for _, k := range keys {
 		c.BulkString(k)
 	}
+}
+
+const errInvalidCursor = "ERR invalid cursor"
+
+// scanOptions are the options of SCAN and of HSCAN, SSCAN and ZSCAN.
+type scanOptions struct {
+	count      int64
+	pattern    []byte
+	usePattern bool
+	typeName   []byte
+	useType    bool
+}
+
+// match reports whether name passes the MATCH pattern, if any.
+func (o *scanOptions) match(name string) bool {
+	return !o.usePattern || stringMatch(o.pattern, name, false)
+}
+
+// parseScanOptions parses [MATCH pattern] [COUNT count], and [TYPE type]
+// when keys is set (SCAN of the keyspace), as Redis does.
+func (c *Ctx) parseScanOptions(args [][]byte, keys bool) (scanOptions, bool) {
+	opts := scanOptions{count: 10}
+	for i := 0; i < len(args); i += 2 {
+		hasValue := i+1 < len(args)
+		switch {
+		case equalFold(args[i], "count") && hasValue:
+			n, ok := c.intArg(args[i+1])
+			if !ok {
+				return opts, false
+			}
+			if n < 1 {
+				c.Error(ErrSyntax)
+				return opts, false
+			}
+			opts.count = n
+		case equalFold(args[i], "match") && hasValue:
+			opts.pattern = args[i+1]
+			// "*" is a no-op (and would not match the empty key).
+			opts.usePattern = !(len(opts.pattern) == 1 && opts.pattern[0] == '*')
+		case keys && equalFold(args[i], "type") && hasValue:
+			opts.typeName, opts.useType = args[i+1], true
+		default:
+			c.Error(ErrSyntax)
+			return opts, false
+		}
+	}
+	return opts, true
+}
+
+// scanPage runs one page of an iteration over elements ordered by a
+// stable 64-bit hash. walk visits the elements from the cursor on, calling
+// yield with each one's hash before handling it, and stops when yield
+// returns false. The page ends once count elements were examined, but
+// never inside a run of equal hashes, so an element present for the whole
+// iteration is returned exactly once. It returns the next cursor, 0 at the
+// end.
+func scanPage(count int64, walk func(yield func(hash uint64) bool)) (next uint64) {
+	var examined int64
+	var lastHash uint64
+	walk(func(h uint64) bool {
+		if examined >= count && h != lastHash {
+			next = h // never 0: a smaller hash was examined before it
+			return false
+		}
+		examined++
+		lastHash = h
+		return true
+	})
+	return next
 }
 
 // parseScanCursor parses a cursor as Redis does (strtoul in base 10,

@@ -59,7 +59,7 @@ func (f *FSM) snapshotLocked() *snapshot {
 
 // Persist streams the snapshot to sink as an RDB file.
 func (s *snapshot) Persist(sink raft.SnapshotSink) error {
-	if err := s.writeRDB(sink); err != nil {
+	if err := s.writeRDB(sink, false); err != nil {
 		_ = sink.Cancel()
 		return err
 	}
@@ -71,8 +71,10 @@ func (s *snapshot) Persist(sink raft.SnapshotSink) error {
 // Release is a no-op: the copied trees are garbage once unreferenced.
 func (s *snapshot) Release() {}
 
-// writeRDB writes the data set as an RDB file (version 10).
-func (s *snapshot) writeRDB(out io.Writer) error {
+// writeRDB writes the data set as an RDB file (version 10). canonical
+// writes the elements of sets and hashes in an order that depends only on
+// their contents (see Value.writeRDB).
+func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := rdb.NewWriter(bw)
 	nodes, err := json.Marshal(s.nodes)
@@ -96,7 +98,7 @@ func (s *snapshot) writeRDB(out io.Writer) error {
 			return err
 		}
 		keys.Scan(func(it item) bool {
-			if werr := it.val.writeRDB(w, []byte(it.key), it.expireAt); werr != nil {
+			if werr := it.val.writeRDB(w, []byte(it.key), it.expireAt, canonical); werr != nil {
 				err = fmt.Errorf("write key %q: %w", it.key, werr)
 			}
 			return err == nil
@@ -116,14 +118,19 @@ func (s *snapshot) writeRDB(out io.Writer) error {
 // the old data set untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10))
+	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10), f.limits.Load())
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	f.mu.Lock()
 	f.dbs, f.nodes, f.clock = st.dbs, st.nodes, st.clock
 	f.gen++
+	// Any database may now hold lists that blocked clients wait for.
+	for i := range f.dbs {
+		f.signalReady(i, "")
+	}
 	f.mu.Unlock()
+	f.deliverReady()
 	// A snapshot from before raftis-index existed leaves the index as it
 	// was; it only serves waits for entries that are applied after it.
 	if st.index > 0 {
@@ -141,7 +148,7 @@ type restored struct {
 }
 
 // readRDB loads an RDB stream into fresh databases.
-func readRDB(r io.Reader) (*restored, error) {
+func readRDB(r io.Reader, lim *Limits) (*restored, error) {
 	st := &restored{nodes: make(map[string]string)}
 	for i := range st.dbs {
 		st.dbs[i] = newDB()
@@ -170,7 +177,7 @@ func readRDB(r io.Reader) (*restored, error) {
 			}
 			db = st.dbs[rec.DB]
 		case rdb.RecordKey:
-			val, err := valueFromRecord(rec)
+			val, err := valueFromRecord(lim, rec)
 			if err != nil {
 				return nil, fmt.Errorf("key %q: %w", rec.Key, err)
 			}
@@ -195,11 +202,16 @@ func (st *restored) readAux(rec *rdb.Record) error {
 	return nil
 }
 
-// valueFromRecord converts a decoded RDB value into the Value that holds it.
-func valueFromRecord(rec *rdb.Record) (Value, error) {
+// valueFromRecord converts a decoded RDB value into the Value that holds
+// it, choosing encodings under lim as Redis does when it loads a file.
+func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 	switch rec.Type {
 	case rdb.TypeString:
 		return stringValue(rec.String), nil
+	case rdb.TypeHash:
+		return hashFromRecord(lim, rec.Hash)
+	case rdb.TypeList:
+		return listFromRecord(lim, rec.List), nil
 	default:
 		return nil, fmt.Errorf("value type %v is not supported yet", rec.Type)
 	}
@@ -207,18 +219,21 @@ func valueFromRecord(rec *rdb.Record) (Value, error) {
 
 // WriteRDB writes the current data set as an RDB file. It takes a snapshot
 // first, so it holds the lock only for O(databases) time.
-func (f *FSM) WriteRDB(w io.Writer) error {
+func (f *FSM) WriteRDB(w io.Writer) error { return f.writeRDB(w, false) }
+
+func (f *FSM) writeRDB(w io.Writer, canonical bool) error {
 	f.mu.Lock()
 	s := f.snapshotLocked()
 	f.mu.Unlock()
-	return s.writeRDB(w)
+	return s.writeRDB(w, canonical)
 }
 
-// Digest is a hash of the whole data set (the RDB image). Nodes that applied
-// the same entries have equal digests.
+// Digest is a hash of the whole data set (its RDB image, with the elements
+// of sets and hashes in canonical order). Nodes that applied the same
+// entries have equal digests, whatever encodings their limits chose.
 func (f *FSM) Digest() (uint64, error) {
 	h := xxhash.New()
-	if err := f.WriteRDB(h); err != nil {
+	if err := f.writeRDB(h, true); err != nil {
 		return 0, err
 	}
 	return h.Sum64(), nil

@@ -295,30 +295,22 @@ func cmdIncrByFloat(c *Ctx, args [][]byte) {
 
 // APPEND key value
 func cmdAppend(c *Ctx, args [][]byte) {
-	it, found := c.lookup(args[1])
-	if !found {
-		c.db.set(item{key: string(args[1]), val: stringValue(bytes.Clone(args[2]))})
-		c.Int(int64(len(args[2])))
+	it, cur, _, ok := c.stringForUpdate(args[1])
+	if !ok {
 		return
 	}
-	old, isString := it.val.(stringValue)
-	if !isString {
-		c.Error(ErrWrongType)
-		return
-	}
-	if int64(len(old))+int64(len(args[2])) > maxStringSize {
+	if int64(len(cur))+int64(len(args[2])) > maxStringSize {
 		c.Error(ErrStringTooBig)
 		return
 	}
-	if len(args[2]) > 0 {
-		// A new slice: the old one may be shared with a snapshot.
-		val := make([]byte, 0, len(old)+len(args[2]))
-		val = append(append(val, old...), args[2]...)
-		it.val = stringValue(val)
-		c.db.set(it)
-		old = val
+	if len(args[2]) > 0 || it.val == nil {
+		// In place, with room to spare: a loop of APPENDs is linear.
+		val := c.privateString(it, len(cur)+len(args[2]))
+		copy(val[len(cur):], args[2])
+		c.storeString(it, val)
+		cur = val
 	}
-	c.Int(int64(len(old)))
+	c.Int(int64(len(cur)))
 }
 
 // STRLEN key
@@ -376,31 +368,22 @@ func cmdSetRange(c *Ctx, args [][]byte) {
 		return
 	}
 	patch := args[3]
-	it, found := c.lookup(args[1])
-	var old stringValue
-	if found {
-		var isString bool
-		if old, isString = it.val.(stringValue); !isString {
-			c.Error(ErrWrongType)
-			return
-		}
-	} else {
-		it = item{key: string(args[1])}
+	it, cur, _, ok := c.stringForUpdate(args[1])
+	if !ok {
+		return
 	}
 	if len(patch) == 0 {
 		// Nothing to write: report the current length, create nothing.
-		c.Int(int64(len(old)))
+		c.Int(int64(len(cur)))
 		return
 	}
 	if offset > maxStringSize-int64(len(patch)) {
 		c.Error(ErrStringTooBig)
 		return
 	}
-	val := make([]byte, max(int64(len(old)), offset+int64(len(patch))))
-	copy(val, old)
+	val := c.privateString(it, int(offset)+len(patch))
 	copy(val[offset:], patch)
-	it.val = stringValue(val)
-	c.db.set(it)
+	c.storeString(it, val)
 	c.Int(int64(len(val)))
 }
 

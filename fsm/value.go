@@ -1,30 +1,76 @@
 package fsm
 
-import "github.com/raftis/raftis/fsm/rdb"
+import (
+	"bytes"
+
+	"github.com/raftis/raftis/fsm/rdb"
+)
 
 // Value is what a key holds. Every Redis type implements it.
 //
 // Values are shared with snapshots: Snapshot copies the keyspace trees
 // lazily and Persist reads the values while Apply goes on. So a value that a
-// snapshot may see is never changed in place. Strings are immutable byte
-// slices; a collection type changes itself in place only after DB.mutable
-// has handed it a private copy (see item.gen).
+// snapshot may see is never changed in place. Strings are byte slices that
+// are only changed once private (see privateString); a collection changes
+// itself in place only after writable has handed it a private copy (see
+// item.gen).
 type Value interface {
 	// Type is the reply of TYPE: "string", "list", "set", "zset", "hash".
 	Type() string
-	// clone returns a deep copy the caller may change in place.
+	// Encoding is the reply of OBJECT ENCODING: what Redis 7.0 would
+	// report for this value, given how it was built and the limits in
+	// force when it grew.
+	Encoding() string
+	// clone returns a copy of the value. Afterwards each of the two may be
+	// changed in place without changing the other (COPY keeps both live).
+	// It costs O(1) or O(a small collection): large collections share
+	// structure copy-on-write.
 	clone() Value
-	// writeRDB writes the key and value as one RDB record.
-	writeRDB(w *rdb.Writer, key []byte, expireAtMs int64) error
+	// memSize estimates the bytes the value holds (INFO used_memory,
+	// MEMORY USAGE). Collections keep it up to date as they change, so it
+	// is O(1).
+	memSize() int
+	// writeRDB writes the key and value as one RDB record. canonical asks
+	// for an order that depends only on the contents (not on the
+	// insertion order small encodings keep), so that nodes whose
+	// encodings differ write equal bytes (FSM.Digest).
+	writeRDB(w *rdb.Writer, key []byte, expireAtMs int64, canonical bool) error
 }
 
-// stringValue is a Redis string. Its bytes are never modified after it is
-// stored; commands that change a string build a new one.
+// collection is a Value with elements: list, set, sorted set, hash. Redis
+// never keeps an empty one; a command that empties a collection deletes
+// its key (settle).
+type collection interface {
+	Value
+	length() int
+}
+
+// stringValue is a Redis string. Most commands replace it with a new one;
+// those that change part of it (SETBIT, APPEND, PFADD, ...) change it in
+// place once privateString has made it private to this generation.
 type stringValue []byte
 
 func (stringValue) Type() string   { return "string" }
-func (s stringValue) clone() Value { return s }
+func (s stringValue) memSize() int { return cap(s) }
 
-func (s stringValue) writeRDB(w *rdb.Writer, key []byte, expireAtMs int64) error {
+// clone copies the bytes: either string may be changed in place later.
+func (s stringValue) clone() Value { return stringValue(bytes.Clone(s)) }
+
+// Encoding follows Redis's rules for a string set from a client: an
+// integer that fits in a long is "int", up to 44 bytes "embstr", longer
+// "raw".
+func (s stringValue) Encoding() string {
+	if len(s) <= 20 {
+		if _, ok := parseInt(s); ok {
+			return "int"
+		}
+	}
+	if len(s) <= 44 {
+		return "embstr"
+	}
+	return "raw"
+}
+
+func (s stringValue) writeRDB(w *rdb.Writer, key []byte, expireAtMs int64, _ bool) error {
 	return w.WriteString(key, s, expireAtMs)
 }

@@ -27,7 +27,8 @@ type Config struct {
 	MaxStaleness time.Duration
 	// FollowerWrites is FollowerWritesForward or FollowerWritesReject.
 	FollowerWrites string
-	// ProtoMaxBulkLen is the largest bulk string a request may carry.
+	// ProtoMaxBulkLen is the largest bulk string a request may carry, at
+	// start (CONFIG SET proto-max-bulk-len changes it).
 	ProtoMaxBulkLen int64
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration

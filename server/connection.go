@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/raftis/raftis/fsm"
 )
@@ -131,82 +130,4 @@ func validClientName(name []byte) bool {
 		}
 	}
 	return true
-}
-
-// CLIENT ID | SETNAME name | GETNAME | INFO | LIST | SETINFO attr value | HELP
-func cmdClient(s *Server, c *call) {
-	sub := strings.ToLower(string(c.args[1]))
-	argc := len(c.args)
-	arity := map[string]int{"id": 2, "getname": 2, "info": 2, "setname": 3, "setinfo": 4, "help": 2, "list": -2}
-	want, known := arity[sub]
-	switch {
-	case !known:
-		c.conn.WriteError(unknownSubcommand(c.args[1], "client"))
-		return
-	case (want > 0 && argc != want) || (want < 0 && argc < -want):
-		c.conn.WriteError(fsm.ErrArity("client|" + sub))
-		return
-	}
-	switch sub {
-	case "id":
-		c.conn.WriteInt64(c.sess.id)
-	case "getname":
-		if c.sess.name == "" {
-			c.conn.WriteNull()
-		} else {
-			c.conn.WriteBulkString(c.sess.name)
-		}
-	case "setname":
-		if !validClientName(c.args[2]) {
-			c.conn.WriteError(errClientName)
-			return
-		}
-		c.sess.set(func(sess *session) { sess.name = string(c.args[2]) })
-		c.conn.WriteString("OK")
-	case "setinfo":
-		c.conn.WriteString("OK")
-	case "info":
-		c.conn.WriteBulkString(s.clientLine(c.sess) + "\n")
-	case "list":
-		var b strings.Builder
-		s.sessions.Range(func(_, v any) bool {
-			b.WriteString(s.clientLine(v.(*session)))
-			b.WriteString("\n")
-			return true
-		})
-		c.conn.WriteBulkString(b.String())
-	case "help":
-		writeHelp(c, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-			"ID", "    Return the ID of the current connection.",
-			"GETNAME", "    Return the name of the current connection.",
-			"SETNAME <name>", "    Assign the name <name> to the current connection.",
-			"INFO", "    Return information about the current client connection.",
-			"LIST", "    Return information about client connections.")
-	}
-}
-
-// clientLine is one line of CLIENT LIST, in Redis's field order.
-func (s *Server) clientLine(sess *session) string {
-	now := time.Now()
-	sess.mu.Lock()
-	defer sess.mu.Unlock()
-	return "id=" + strconv.FormatInt(sess.id, 10) +
-		" addr=" + sess.addr +
-		" laddr=" + sess.laddr +
-		" fd=0 name=" + sess.name +
-		" age=" + strconv.FormatInt(int64(now.Sub(sess.created)/time.Second), 10) +
-		" idle=0 flags=N db=" + strconv.Itoa(sess.db) +
-		" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r" +
-		" cmd=" + sess.lastCmd + " user=default redir=-1 resp=2"
-}
-
-// writeHelp writes a HELP reply: the title, the lines, and Redis's closing line.
-func writeHelp(c *call, title string, lines ...string) {
-	c.conn.WriteArray(len(lines) + 3)
-	c.conn.WriteString(title)
-	for _, l := range lines {
-		c.conn.WriteString(l)
-	}
-	c.conn.WriteString("HELP")
-	c.conn.WriteString("    Print this help.")
 }

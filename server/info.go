@@ -10,9 +10,17 @@ import (
 	"time"
 )
 
-// infoSections are INFO's sections in Redis's order; "default" and "all"
-// select every one of them.
-var infoSections = []string{"server", "clients", "memory", "persistence", "stats", "replication", "cpu", "keyspace", "raft"}
+// infoSections are INFO's sections in Redis's order, then raftis's own.
+// INFO without arguments (or "default") prints the default ones; "all" and
+// "everything" print every one (commandstats is not a default section).
+var infoSections = []struct {
+	name       string
+	notDefault bool
+}{
+	{name: "server"}, {name: "clients"}, {name: "memory"}, {name: "persistence"}, {name: "stats"},
+	{name: "replication"}, {name: "cpu"}, {name: "commandstats", notDefault: true}, {name: "errorstats"},
+	{name: "keyspace"}, {name: "raft"},
+}
 
 // INFO [section ...]
 func cmdInfo(s *Server, c *call) {
@@ -20,16 +28,17 @@ func cmdInfo(s *Server, c *call) {
 	for _, a := range c.args[1:] {
 		want[strings.ToLower(string(a))] = true
 	}
-	all := len(want) == 0 || want["all"] || want["default"] || want["everything"]
+	all := want["all"] || want["everything"]
+	defaults := len(want) == 0 || want["default"]
 	var b strings.Builder
-	for _, name := range infoSections {
-		if !all && !want[name] {
+	for _, sec := range infoSections {
+		if !all && !want[sec.name] && (!defaults || sec.notDefault) {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteString("\r\n")
 		}
-		b.WriteString(s.infoSection(name))
+		b.WriteString(s.infoSection(sec.name))
 	}
 	c.conn.WriteBulkString(b.String())
 }
@@ -39,27 +48,34 @@ func (s *Server) infoSection(name string) string {
 	case "server":
 		return s.infoServer()
 	case "clients":
-		return section("Clients", "connected_clients", s.connected.Load(), "blocked_clients", 0, "maxclients", 10000)
+		return section("Clients", "connected_clients", s.connected.Load(), "blocked_clients", s.blocked.blocked(), "maxclients", s.params.maxClients.Load())
 	case "memory":
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return section("Memory", "used_memory", m.HeapAlloc, "used_memory_human", humanBytes(m.HeapAlloc),
-			"used_memory_rss", m.Sys, "used_memory_peak", m.HeapSys, "maxmemory", 0, "maxmemory_policy", "noeviction",
-			"mem_allocator", "go")
+		return s.infoMemory()
 	case "persistence":
 		st := s.node.Status()
 		return section("Persistence", "loading", 0, "rdb_changes_since_last_save", st.AppliedIndex-min(st.AppliedIndex, st.LastSnapshot),
 			"rdb_bgsave_in_progress", 0, "rdb_last_save_time", s.lastSave().Unix(), "rdb_last_bgsave_status", "ok",
 			"aof_enabled", 1, "aof_rewrite_in_progress", 0, "aof_last_write_status", "ok")
 	case "stats":
-		return section("Stats", "total_connections_received", s.totalConns.Load(), "total_commands_processed", s.totalCmds.Load(),
-			"rejected_connections", 0, "unexpected_error_replies", s.rejectedCmds.Load())
+		return section("Stats", "total_connections_received", s.stats.connsReceived.Load(),
+			"total_commands_processed", s.commandsProcessed(), "rejected_connections", s.stats.connsRejected.Load(),
+			"unexpected_error_replies", 0, "total_error_replies", s.stats.errorReplies.Load())
 	case "replication":
 		return s.infoReplication()
 	case "cpu":
 		var ru syscall.Rusage
 		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 		return section("CPU", "used_cpu_sys", fmt.Sprintf("%.6f", tvSeconds(ru.Stime)), "used_cpu_user", fmt.Sprintf("%.6f", tvSeconds(ru.Utime)))
+	case "commandstats":
+		var lines []string
+		s.table.walk(func(c *command) {
+			if c.stats.any() {
+				lines = append(lines, cmdstatLine(c))
+			}
+		})
+		return lineSection("Commandstats", lines)
+	case "errorstats":
+		return lineSection("Errorstats", s.stats.errorstatLines())
 	case "keyspace":
 		return s.infoKeyspace()
 	case "raft":
@@ -145,6 +161,11 @@ func (s *Server) infoRaft() string {
 	return section("Raft", kv...)
 }
 
+// lineSection formats an INFO section from its lines.
+func lineSection(title string, lines []string) string {
+	return "# " + title + "\r\n" + strings.Join(append(lines, ""), "\r\n")
+}
+
 // section formats an INFO section from alternating field names and values.
 func section(title string, kv ...any) string {
 	var b strings.Builder
@@ -153,18 +174,6 @@ func section(title string, kv ...any) string {
 		fmt.Fprintf(&b, "%v:%v\r\n", kv[i], kv[i+1])
 	}
 	return b.String()
-}
-
-func humanBytes(n uint64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.2fG", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.2fM", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.2fK", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%dB", n)
 }
 
 func tvSeconds(tv syscall.Timeval) float64 {

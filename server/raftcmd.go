@@ -3,68 +3,67 @@ package server
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/raftis/raftis/fsm"
 	"github.com/raftis/raftis/raftlog"
 )
 
-// RAFT INFO | LEADER | JOIN id raft-addr redis-addr | REMOVE id |
-// TRANSFER [id] | SNAPSHOT | FORWARD entry | HELP
-func cmdRaft(s *Server, c *call) {
-	sub := strings.ToLower(string(c.args[1]))
-	arity := map[string]int{"info": 2, "leader": 2, "join": 5, "remove": 3, "transfer": -2, "snapshot": 2, "forward": 3, "help": 2}
-	want, known := arity[sub]
-	switch {
-	case !known:
-		c.conn.WriteError(unknownSubcommand(c.args[1], "raft"))
-		return
-	case (want > 0 && len(c.args) != want) || (want < 0 && len(c.args) > 3):
-		c.conn.WriteError(fsm.ErrArity("raft|" + sub))
+// The RAFT subcommands (rows in commands.go). JOIN, REMOVE and TRANSFER on
+// a follower are passed to the leader.
+
+// RAFT INFO
+func cmdRaftInfo(s *Server, c *call) { c.conn.WriteBulkString(s.infoRaft()) }
+
+// RAFT LEADER
+func cmdRaftLeader(s *Server, c *call) {
+	id, _ := s.node.Leader()
+	if id == "" {
+		c.conn.WriteNull()
 		return
 	}
+	c.conn.WriteArray(2)
+	c.conn.WriteBulkString(id)
+	c.conn.WriteBulkString(s.data.NodeAddr(id))
+}
+
+// RAFT JOIN id raft-addr redis-addr
+func cmdRaftJoin(s *Server, c *call) {
 	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
 	defer cancel()
-	switch sub {
-	case "info":
-		c.conn.WriteBulkString(s.infoRaft())
-	case "leader":
-		id, _ := s.node.Leader()
-		if id == "" {
-			c.conn.WriteNull()
-			return
-		}
-		c.conn.WriteArray(2)
-		c.conn.WriteBulkString(id)
-		c.conn.WriteBulkString(s.data.NodeAddr(id))
-	case "join":
-		replyErr(c, s.join(ctx, string(c.args[2]), string(c.args[3]), string(c.args[4])))
-	case "remove":
-		replyErr(c, s.remove(ctx, string(c.args[2])))
-	case "transfer":
-		id := ""
-		if len(c.args) == 3 {
-			id = string(c.args[2])
-		}
-		if !s.node.IsLeader() {
-			replyErr(c, s.onLeader(ctx, "raft", "transfer", id))
-			return
-		}
-		replyErr(c, s.node.Transfer(id))
-	case "snapshot":
-		replyErr(c, s.node.Snapshot())
-	case "forward":
-		s.forwarded(c)
-	case "help":
-		writeHelp(c, "RAFT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-			"INFO", "    Return Raft state and members.",
-			"LEADER", "    Return the leader's id and client address.",
-			"JOIN <id> <raft-addr> <redis-addr>", "    Add a member (asks the leader).",
-			"REMOVE <id>", "    Remove a member (asks the leader).",
-			"TRANSFER [<id>]", "    Hand leadership to <id>, or to the most up-to-date follower.",
-			"SNAPSHOT", "    Take a snapshot of the data set now.")
-	}
+	replyErr(c, s.join(ctx, string(c.args[2]), string(c.args[3]), string(c.args[4])))
 }
+
+// RAFT REMOVE id
+func cmdRaftRemove(s *Server, c *call) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
+	defer cancel()
+	replyErr(c, s.remove(ctx, string(c.args[2])))
+}
+
+// RAFT TRANSFER [id]
+func cmdRaftTransfer(s *Server, c *call) {
+	if len(c.args) > 3 {
+		c.conn.WriteError(fsm.ErrSyntax)
+		return
+	}
+	id := ""
+	if len(c.args) == 3 {
+		id = string(c.args[2])
+	}
+	if !s.node.IsLeader() {
+		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
+		defer cancel()
+		replyErr(c, s.onLeader(ctx, "raft", "transfer", id))
+		return
+	}
+	replyErr(c, s.node.Transfer(id))
+}
+
+// RAFT SNAPSHOT
+func cmdRaftSnapshot(s *Server, c *call) { replyErr(c, s.node.Snapshot()) }
+
+// RAFT FORWARD entry
+func cmdRaftForward(s *Server, c *call) { s.forwarded(c) }
 
 func replyErr(c *call, err error) {
 	var re replyError

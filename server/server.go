@@ -24,6 +24,7 @@ type Server struct {
 	table    *table
 	fwd      *forwarder
 	proposer *proposer
+	blocked  *blockRegistry
 	start    time.Time
 
 	resp     *redcon.Server
@@ -32,11 +33,12 @@ type Server struct {
 	httpLn   net.Listener
 	sessions sync.Map // conn id → *session
 
-	nextConnID   atomic.Int64
-	connected    atomic.Int64
-	totalConns   atomic.Int64
-	totalCmds    atomic.Int64
-	rejectedCmds atomic.Int64
+	nextConnID atomic.Int64
+	connected  atomic.Int64
+	stats      serverStats
+	params     runtimeParams // what CONFIG SET changes, besides fsm's limits
+	configMu   sync.Mutex    // serializes CONFIG SET
+	memoryPeak atomic.Int64  // the highest used_memory seen
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -48,11 +50,14 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
-	s.table = newTable()
+	s.table = newTable(fsm.Commands())
+	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout)
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
+	s.blocked = newBlockRegistry(data, s.proposePops)
+	data.SetReadyHook(s.blocked.ready)
 	return s
 }
 
@@ -70,7 +75,7 @@ func (s *Server) Start() error {
 	s.cfg.HTTPAddr = s.httpLn.Addr().String()
 
 	s.resp = redcon.NewServer(s.cfg.RedisAddr, s.handle, s.accept, s.closed)
-	s.resp.SetProtoMaxBulkLen(s.cfg.ProtoMaxBulkLen)
+	s.resp.SetProtoMaxBulkLen(s.params.protoMaxBulkLen.Load())
 	s.httpSrv = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
 
 	s.goBackground(func() {
@@ -86,8 +91,10 @@ func (s *Server) Start() error {
 	for range proposerWorkers {
 		s.goBackground(s.proposer.run)
 	}
+	s.goBackground(func() { s.blocked.run(s.ctx) })
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
+	s.goBackground(s.runStatsCron)
 	return nil
 }
 
@@ -124,7 +131,8 @@ func (s *Server) Close() error {
 }
 
 // session is the per-connection state. Only the connection's own goroutine
-// changes it; mu guards the fields CLIENT LIST reads from other connections.
+// changes it; mu guards the fields CLIENT LIST reads from other
+// connections, and lastCmd is atomic for the same reason.
 type session struct {
 	id      int64
 	addr    string
@@ -136,10 +144,17 @@ type session struct {
 	readBuf  []byte // reused for read replies
 	batch    *batch // reused for each pipeline (batchFor)
 
+	// tap is the connection the batch writes through (statistics); reads
+	// and writes are the rows of the data commands resolved and not yet
+	// answered, oldest first (see begin).
+	tap    replyTap
+	reads  []*command
+	writes []queuedWrite
+
+	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex
 	db      int
 	name    string
-	lastCmd string
 }
 
 func (sess *session) set(fn func(*session)) {
@@ -148,17 +163,25 @@ func (sess *session) set(fn func(*session)) {
 	sess.mu.Unlock()
 }
 
+// accept admits a connection unless maxclients are connected already, in
+// which case it gets Redis's error and is closed.
 func (s *Server) accept(conn redcon.Conn) bool {
+	if s.connected.Load() >= s.params.maxClients.Load() {
+		s.stats.connsRejected.Add(1)
+		conn.WriteError("ERR max number of clients reached")
+		return false
+	}
 	sess := &session{
 		id:      s.nextConnID.Add(1),
 		addr:    conn.RemoteAddr(),
 		laddr:   s.cfg.RedisAddr,
 		created: time.Now(),
 	}
+	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)
 	s.sessions.Store(sess.id, sess)
 	s.connected.Add(1)
-	s.totalConns.Add(1)
+	s.stats.connsReceived.Add(1)
 	return true
 }
 
@@ -173,7 +196,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 // cmd so that consecutive writes become one log entry.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	sess := conn.Context().(*session)
-	batch := s.batchFor(conn, sess)
+	batch := s.batchFor(&sess.tap, sess)
 	batch.add(cmd.Args)
 	for _, next := range conn.ReadPipeline() {
 		batch.add(next.Args)

@@ -57,20 +57,22 @@ func (b *batch) add(args [][]byte) {
 	if b.quit {
 		return // QUIT closes the connection; later pipelined commands are dropped, as in Redis
 	}
-	b.s.totalCmds.Add(1)
 	cmd, errReply := b.s.table.resolve(args)
 	if errReply != "" {
 		b.flush()
-		b.s.rejectedCmds.Add(1)
 		b.conn.WriteError(errReply)
 		return
 	}
-	b.sess.set(func(sess *session) { sess.lastCmd = cmd.Name })
+	b.sess.begin(cmd)
 	isWrite := cmd.Flags&fsm.FlagWrite != 0
 	switch {
 	case cmd.data != nil && !isWrite:
 		b.flushWrites()
 		b.reads = append(b.reads, args)
+		return
+	case cmd.data != nil && cmd.Flags&fsm.FlagBlocking != 0:
+		b.flush()
+		b.s.block(b.conn, b.sess, args)
 		return
 	case cmd.data != nil:
 		b.addWrite(fsm.Cmd{DB: b.sess.db, Args: args})

@@ -94,14 +94,10 @@ func liveModel() map[int][]*Record {
 }
 
 // fetchDB reads every key of database db from a live server, sorted by key.
-func fetchDB(t *testing.T, c *respConn, db int) []*Record {
+func fetchDB(t *testing.T, c redisConn, db int) []*Record {
 	t.Helper()
 	c.must(t, "SELECT", db)
-	keys := c.must(t, "KEYS", "*").([]any)
-	var names []string
-	for _, k := range keys {
-		names = append(names, k.(string))
-	}
+	names := c.mustStrings(t, "KEYS", "*")
 	slices.Sort(names)
 	var out []*Record
 	for _, k := range names {
@@ -110,31 +106,31 @@ func fetchDB(t *testing.T, c *respConn, db int) []*Record {
 	return out
 }
 
-func fetchKey(t *testing.T, c *respConn, k string) *Record {
+func fetchKey(t *testing.T, c redisConn, k string) *Record {
 	t.Helper()
-	exp := c.must(t, "PEXPIRETIME", k).(int64)
+	exp := c.mustInt(t, "PEXPIRETIME", k)
 	if exp < 0 {
 		exp = 0
 	}
-	strs := func(v any) [][]byte {
+	strs := func(items []string) [][]byte {
 		var out [][]byte
-		for _, e := range v.([]any) {
-			out = append(out, []byte(e.(string)))
+		for _, e := range items {
+			out = append(out, []byte(e))
 		}
 		return out
 	}
-	typ := c.must(t, "TYPE", k).(string)
+	typ := c.mustString(t, "TYPE", k)
 	r := liveRecord(k, exp, 0)
 	switch typ {
 	case "string":
-		r.Type, r.String = TypeString, []byte(c.must(t, "GET", k).(string))
+		r.Type, r.String = TypeString, []byte(c.mustString(t, "GET", k))
 	case "list":
-		r.Type, r.List = TypeList, strs(c.must(t, "LRANGE", k, 0, -1))
+		r.Type, r.List = TypeList, strs(c.mustStrings(t, "LRANGE", k, 0, -1))
 	case "set":
-		r.Type, r.Set = TypeSet, strs(c.must(t, "SMEMBERS", k))
+		r.Type, r.Set = TypeSet, strs(c.mustStrings(t, "SMEMBERS", k))
 	case "zset":
 		r.Type = TypeZSet
-		v := strs(c.must(t, "ZRANGE", k, 0, -1, "WITHSCORES"))
+		v := strs(c.mustStrings(t, "ZRANGE", k, 0, -1, "WITHSCORES"))
 		for i := 0; i < len(v); i += 2 {
 			f, err := strconv.ParseFloat(string(v[i+1]), 64)
 			if err != nil {
@@ -144,7 +140,7 @@ func fetchKey(t *testing.T, c *respConn, k string) *Record {
 		}
 	case "hash":
 		r.Type = TypeHash
-		v := strs(c.must(t, "HGETALL", k))
+		v := strs(c.mustStrings(t, "HGETALL", k))
 		for i := 0; i < len(v); i += 2 {
 			r.Hash = append(r.Hash, HashField{v[i], v[i+1]})
 		}
@@ -238,7 +234,7 @@ func TestRedisLoadsWriterOutput(t *testing.T) {
 	c := startRedis(t, dir)
 	got := map[int][]*Record{0: fetchDB(t, c, 0), 5: fetchDB(t, c, 5)}
 	compareDBs(t, got, model)
-	if n := c.must(t, "DBSIZE").(int64); n != int64(len(model[5])) {
+	if n := c.mustInt(t, "DBSIZE"); n != int64(len(model[5])) {
 		t.Fatalf("db 5 has %d keys", n)
 	}
 
@@ -288,7 +284,7 @@ func TestReaderDecodesRedisSave(t *testing.T) {
 	}
 	// l:packed holds elements of 4095+ bytes: they are plain nodes.
 	c.must(t, "SELECT", 0)
-	if n := quicklistContainers(t, c.must(t, "DUMP", "l:packed").(string))[qlContainerPlain]; n != 3 {
+	if n := quicklistContainers(t, c.mustString(t, "DUMP", "l:packed"))[qlContainerPlain]; n != 3 {
 		t.Errorf("l:packed has %d plain quicklist nodes, want 3", n)
 	}
 	var aux []string
@@ -305,7 +301,7 @@ func TestReaderDecodesRedisSave(t *testing.T) {
 	for db, recs := range model {
 		c.must(t, "SELECT", db)
 		for _, want := range recs {
-			p := c.must(t, "DUMP", want.Key).(string)
+			p := c.mustString(t, "DUMP", want.Key)
 			got, err := DecodeDump([]byte(p))
 			if err != nil {
 				t.Fatalf("DUMP %q: %v", want.Key, err)
@@ -331,7 +327,7 @@ func TestReaderDecodesRedisSave(t *testing.T) {
 }
 
 // populate creates r on the live server.
-func populate(t *testing.T, c *respConn, r *Record) {
+func populate(t *testing.T, c redisConn, r *Record) {
 	t.Helper()
 	batch := func(cmd string, args ...[]any) {
 		for i := 0; i < len(args); i += 200 {

@@ -6,7 +6,6 @@
 package testredis
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"net"
@@ -18,9 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tidwall/redcon"
-
 	"github.com/raftis/raftis/internal/freeport"
+	"github.com/raftis/raftis/internal/resp"
 )
 
 const startTimeout = 10 * time.Second
@@ -119,34 +117,23 @@ func tryStart(t testing.TB, bin, dir string, extra []string) (string, error) {
 
 // processID asks the server at addr for the process_id in INFO server.
 func processID(addr string) (int, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	c, err := resp.DialTimeout(addr, time.Second, resp.WithTimeout(time.Second))
 	if err != nil {
 		return 0, err
 	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(time.Second))
-	req := redcon.AppendArray(nil, 2)
-	req = redcon.AppendBulkString(req, "INFO")
-	req = redcon.AppendBulkString(req, "server")
-	if _, err := conn.Write(req); err != nil {
+	defer c.Close()
+	raw, err := c.Do("INFO", "server")
+	if err != nil {
 		return 0, err
 	}
-	br := bufio.NewReader(conn)
-	var buf []byte
-	for {
-		if n, resp := redcon.ReadNextRESP(buf); n > 0 {
-			for line := range strings.SplitSeq(string(resp.Data), "\r\n") {
-				if v, ok := strings.CutPrefix(line, "process_id:"); ok {
-					return strconv.Atoi(v)
-				}
-			}
-			return 0, fmt.Errorf("no process_id in INFO server: %.100q", resp.Raw)
-		}
-		chunk := make([]byte, 4096)
-		n, err := br.Read(chunk)
-		if err != nil {
-			return 0, err
-		}
-		buf = append(buf, chunk[:n]...)
+	info, err := resp.Parse(raw)
+	if err != nil || info.Kind != resp.BulkString {
+		return 0, fmt.Errorf("INFO server: %.100q", raw)
 	}
+	for line := range strings.SplitSeq(info.Str, "\r\n") {
+		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, fmt.Errorf("no process_id in INFO server: %.100q", raw)
 }

@@ -1,17 +1,18 @@
 package testredis
 
 import (
-	"net"
 	"testing"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 func TestStartAnswersOnItsAddress(t *testing.T) {
 	addr := Start(t, "")
-	conn, err := net.Dial("tcp", addr)
+	c, err := resp.Dial(addr)
 	if err != nil {
 		t.Fatalf("dial the started server: %v", err)
 	}
-	conn.Close()
+	c.Close()
 	if _, err := processID(addr); err != nil {
 		t.Fatalf("INFO server: %v", err)
 	}

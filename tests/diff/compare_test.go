@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/tidwall/redcon"
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // Comparers for the replies that may legitimately differ from Redis's bytes.
@@ -17,12 +17,12 @@ import (
 // table; raftis walks its B-tree), so the replies must hold the same
 // elements, each as often, in any order.
 func unorderedCompare(_ *pair, _ []string, want, got []byte) string {
-	w, okw := arrayItems(want)
-	g, okg := arrayItems(got)
-	if !okw || !okg || !allBulk(w) || !allBulk(g) {
+	w, okw := bulkArray(want)
+	g, okg := bulkArray(got)
+	if !okw || !okg {
 		return exactCompare(want, got)
 	}
-	return compareSets(bulkStrings(w), bulkStrings(g), false)
+	return compareSets(w, g, false)
 }
 
 // scanCompare is for SCAN. Cursors are opaque and differ between
@@ -58,7 +58,7 @@ func scanCompare(p *pair, cmd []string, want, got []byte) string {
 
 // scanAll finishes the iteration that first (the reply to cmd) started and
 // returns every key it returned.
-func scanAll(rc *respConn, cmd []string, first []byte) ([]string, error) {
+func scanAll(s *side, cmd []string, first []byte) ([]string, error) {
 	reply := first
 	var keys []string
 	for calls := 1; ; calls++ {
@@ -75,7 +75,7 @@ func scanAll(rc *respConn, cmd []string, first []byte) ([]string, error) {
 		}
 		next := slices.Clone(cmd)
 		next[1] = cursor
-		if reply, err = rc.do(next...); err != nil {
+		if reply, err = s.do(next...); err != nil {
 			return nil, err
 		}
 	}
@@ -83,45 +83,44 @@ func scanAll(rc *respConn, cmd []string, first []byte) ([]string, error) {
 
 // parseScanReply splits a SCAN reply: [cursor bulk, [key bulks]].
 func parseScanReply(raw []byte) (string, []string, error) {
-	items, ok := arrayItems(raw)
-	if !ok || len(items) != 2 || items[0].Type != redcon.Bulk || items[1].Type != redcon.Array {
+	v, err := resp.Parse(raw)
+	if err != nil || v.Kind != resp.Array || v.Null || len(v.Elems) != 2 ||
+		v.Elems[0].Kind != resp.BulkString || v.Elems[1].Kind != resp.Array {
 		return "", nil, fmt.Errorf("not a SCAN reply: %s", quoteReply(raw, 200))
 	}
-	var keys []redcon.RESP
-	items[1].ForEach(func(k redcon.RESP) bool {
-		keys = append(keys, k)
-		return true
-	})
-	if !allBulk(keys) {
+	keys, ok := bulkStrings(v.Elems[1])
+	if !ok {
 		return "", nil, fmt.Errorf("SCAN keys are not all bulk strings: %s", quoteReply(raw, 200))
 	}
-	if _, err := strconv.ParseUint(items[0].String(), 10, 64); err != nil {
-		return "", nil, fmt.Errorf("SCAN cursor %q is not an unsigned integer", items[0].String())
+	cursor := v.Elems[0].Str
+	if _, err := strconv.ParseUint(cursor, 10, 64); err != nil {
+		return "", nil, fmt.Errorf("SCAN cursor %q is not an unsigned integer", cursor)
 	}
-	return items[0].String(), bulkStrings(keys), nil
+	return cursor, keys, nil
 }
 
 // randomKeyCompare is for RANDOMKEY: which key comes back is random. Both
 // must reply nil (empty database), or both a key that, asked right after
 // with EXISTS on the same server, exists.
 func randomKeyCompare(p *pair, _ []string, want, got []byte) string {
-	w, g := parseReply(want), parseReply(got)
-	if w.Type != redcon.Bulk || g.Type != redcon.Bulk || (string(want) == "$-1\r\n") != (string(got) == "$-1\r\n") {
+	w, errw := resp.Parse(want)
+	g, errg := resp.Parse(got)
+	if errw != nil || errg != nil || w.Kind != resp.BulkString || g.Kind != resp.BulkString || w.Null != g.Null {
 		return exactCompare(want, got)
 	}
-	if string(want) == "$-1\r\n" {
+	if w.Null {
 		return ""
 	}
-	for _, side := range []struct {
-		rc  *respConn
+	for _, check := range []struct {
+		s   *side
 		key string
-	}{{p.redis, w.String()}, {p.raftis, g.String()}} {
-		reply, err := side.rc.do("EXISTS", side.key)
+	}{{p.redis, w.Str}, {p.raftis, g.Str}} {
+		reply, err := check.s.do("EXISTS", check.key)
 		if err != nil {
 			return err.Error()
 		}
 		if string(reply) != ":1\r\n" {
-			return fmt.Sprintf("%s returned key %q, then EXISTS replied %s", side.rc.name, side.key, quoteReply(reply, 80))
+			return fmt.Sprintf("%s returned key %q, then EXISTS replied %s", check.s.name, check.key, quoteReply(reply, 80))
 		}
 	}
 	return ""
@@ -146,23 +145,6 @@ func toleranceCompare(tol int64) comparer {
 		}
 		return ""
 	}
-}
-
-func allBulk(items []redcon.RESP) bool {
-	for _, it := range items {
-		if it.Type != redcon.Bulk {
-			return false
-		}
-	}
-	return true
-}
-
-func bulkStrings(items []redcon.RESP) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = it.String()
-	}
-	return out
 }
 
 // compareSets compares two lists of elements as sets (dedup) or as

@@ -15,8 +15,10 @@
 //	DIFF_N=2000          commands per run (default 2000, and then each run
 //	                     also stops after 7 s, so that a loaded machine
 //	                     stays under 30 s; setting DIFF_N lifts that cap)
-//	DIFF_ONLY=get,set    generate only these commands (changes the sequence)
-//	DIFF_SKIP=incrbyfloat  never generate these commands (changes the sequence)
+//	DIFF_ONLY=get,set    generate only these commands, or the commands of
+//	                     these families (DIFF_ONLY=lists); changes the sequence
+//	DIFF_SKIP=incrbyfloat  never generate these commands or families (changes
+//	                     the sequence)
 //	DIFF_KEEP_GOING=1    do not stop at the first mismatch: record the first
 //	                     mismatch of each command, reset both servers, go on,
 //	                     and report them all at the end

@@ -79,7 +79,7 @@ const numDBs = 2
 
 // pair is one connection to each server.
 type pair struct {
-	redis, raftis *respConn
+	redis, raftis *side
 }
 
 func (p *pair) Close() {
@@ -104,26 +104,26 @@ func (p *pair) both(args []string) (want, got []byte, err error) {
 // sequences use. It returns a note when it had to fall back.
 func (p *pair) reset() (string, error) {
 	var note string
-	for _, rc := range []*respConn{p.redis, p.raftis} {
-		reply, err := rc.do("FLUSHALL")
+	for _, s := range []*side{p.redis, p.raftis} {
+		reply, err := s.do("FLUSHALL")
 		if err != nil {
 			return note, err
 		}
 		if string(reply) != "+OK\r\n" {
-			note += fmt.Sprintf("%s replied %s to FLUSHALL: deleting the key space instead. ", rc.name, quoteReply(reply, 120))
+			note += fmt.Sprintf("%s replied %s to FLUSHALL: deleting the key space instead. ", s.name, quoteReply(reply, 120))
 			for db := 0; db < numDBs; db++ {
-				if err := rc.expect("+OK\r\n", "SELECT", strconv.Itoa(db)); err != nil {
+				if err := s.expect("+OK\r\n", "SELECT", strconv.Itoa(db)); err != nil {
 					return note, err
 				}
-				if _, err := rc.do(append([]string{"DEL"}, keySpace...)...); err != nil {
+				if _, err := s.do(append([]string{"DEL"}, keySpace...)...); err != nil {
 					return note, err
 				}
-				if err := rc.expect(":0\r\n", append([]string{"EXISTS"}, keySpace...)...); err != nil {
+				if err := s.expect(":0\r\n", append([]string{"EXISTS"}, keySpace...)...); err != nil {
 					return note, fmt.Errorf("key space not empty after DEL: %w", err)
 				}
 			}
 		}
-		if err := rc.expect("+OK\r\n", "SELECT", "0"); err != nil {
+		if err := s.expect("+OK\r\n", "SELECT", "0"); err != nil {
 			return note, err
 		}
 	}
@@ -131,13 +131,13 @@ func (p *pair) reset() (string, error) {
 }
 
 // expect sends args and requires the exact reply want.
-func (rc *respConn) expect(want string, args ...string) error {
-	reply, err := rc.do(args...)
+func (s *side) expect(want string, args ...string) error {
+	reply, err := s.do(args...)
 	if err != nil {
 		return err
 	}
 	if string(reply) != want {
-		return fmt.Errorf("%s: %s replied %s, want %s", rc.name, quoteCmd(args, 40), quoteReply(reply, 200), strconv.Quote(want))
+		return fmt.Errorf("%s: %s replied %s, want %s", s.name, quoteCmd(args, 40), quoteReply(reply, 200), strconv.Quote(want))
 	}
 	return nil
 }
@@ -145,11 +145,11 @@ func (rc *respConn) expect(want string, args ...string) error {
 // reconnect replaces both connections (after a mismatch in keep-going mode:
 // a bad reply may have left unread bytes behind).
 func (p *pair) reconnect() error {
-	redis, err := dialRESP("redis", p.redis.addr)
+	redis, err := dialSide("redis", p.redis.addr)
 	if err != nil {
 		return err
 	}
-	raftis, err := dialRESP("raftis", p.raftis.addr)
+	raftis, err := dialSide("raftis", p.raftis.addr)
 	if err != nil {
 		redis.Close()
 		return err
@@ -161,11 +161,11 @@ func (p *pair) reconnect() error {
 
 func dialPair(t *testing.T, redisAddr, raftisAddr string) *pair {
 	t.Helper()
-	redis, err := dialRESP("redis", redisAddr)
+	redis, err := dialSide("redis", redisAddr)
 	if err != nil {
 		t.Fatalf("dial redis-server %s: %v", redisAddr, err)
 	}
-	raftis, err := dialRESP("raftis", raftisAddr)
+	raftis, err := dialSide("raftis", raftisAddr)
 	if err != nil {
 		redis.Close()
 		t.Fatalf("dial raftis %s: %v", raftisAddr, err)
@@ -420,7 +420,8 @@ func formatStats(stats map[string]*replyStats) string {
 	return b.String()
 }
 
-// selectGens applies DIFF_ONLY and DIFF_SKIP (comma-separated names).
+// selectGens applies DIFF_ONLY and DIFF_SKIP (comma-separated names of
+// commands or of families, e.g. DIFF_ONLY=lists).
 func selectGens(t *testing.T) []cmdGen {
 	t.Helper()
 	only := nameSet(os.Getenv("DIFF_ONLY"))
@@ -428,8 +429,9 @@ func selectGens(t *testing.T) []cmdGen {
 	known := map[string]bool{}
 	var out []cmdGen
 	for _, g := range registry {
-		known[g.name] = true
-		if (len(only) == 0 || only[g.name]) && !skip[g.name] {
+		known[g.name], known[g.family] = true, true
+		selected := len(only) == 0 || only[g.name] || only[g.family]
+		if selected && !skip[g.name] && !skip[g.family] {
 			out = append(out, g)
 		}
 	}

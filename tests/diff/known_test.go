@@ -204,6 +204,19 @@ var knownCases = []knownCase{
 		"EXPIREAT a", "PEXPIREAT a", "TTL", "PTTL a b", "EXPIRETIME", "PEXPIRETIME", "PERSIST", "DBSIZE x", "SWAPDB 0",
 		"SELECT", "SELECT 0 1", "ECHO", "get", "gEt a b", "FLUSHDB a b c",
 	)},
+	{name: "bitmaps", cmds: cmds(
+		"SETBIT b 7 1", "SETBIT b 100 1", "GET b", "GETBIT b 100", "GETBIT b 4294967295", "SETBIT b 4294967296 1", "SETBIT b 0 2",
+		`SET f "\xff\xf0\x00"`, "BITPOS f 0", "BITPOS f 0 0 -1", "BITPOS f 1 2", "BITPOS f 0 8 -1 BIT", "BITPOS missing 1 a",
+		"BITCOUNT f", "BITCOUNT f 1 1", "BITCOUNT f 5 30 BIT", "BITCOUNT f -1 -5 FOO", "BITCOUNT f 0", "BITCOUNT missing x y",
+		"SET a foobar", "SET c abcdef", "BITOP AND d a c", "GET d", "BITOP NOT d a c", "BITOP AND d missing", "EXISTS d",
+		"BITFIELD bf SET i64 0 9223372036854775807 INCRBY i64 0 1 OVERFLOW SAT INCRBY i64 0 -1 OVERFLOW FAIL INCRBY i64 0 -9223372036854775808",
+		"BITFIELD bf SET u63 #1 -1 GET u63 #1 GET u64 0", "BITFIELD_RO bf GET i8 0", "BITFIELD_RO bf SET i8 0 1", "BITFIELD bf OVERFLOW X",
+	)},
+	{name: "hyperloglog", cmds: cmds(
+		"PFADD h a b c", "PFADD h a", "PFCOUNT h", "GET h", "PFADD h2 c d", "PFCOUNT h h2 missing", "PFMERGE m h h2", "PFCOUNT m",
+		"GET m", "SET s abc", "PFADD s x", "PFCOUNT h s", "PFMERGE m s", `SET bad "HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x7f\xfe"`,
+		"PFCOUNT bad", "PFADD bad foo", "PFMERGE m2", "GET m2",
+	)},
 	{name: "unknown commands", cmds: [][]string{
 		{"NOSUCH"}, {"NOSUCH", "a", "b"}, {"nosuch", ""}, {"NoSuch", "x y"},
 		{"NOSUCH", long200}, {"NOSUCH", "a", long200, "b"}, {strings.Repeat("X", 200), "a"},

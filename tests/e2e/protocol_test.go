@@ -1,34 +1,33 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
-	"net"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/raftis/raftis/internal/resp"
 )
 
 // rawReply sends payload on a new TCP connection to port and returns the
-// first reply line, CRLF included.
+// first reply, whole.
 func rawReply(t *testing.T, port int, payload string) string {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 3*time.Second)
+	c, err := resp.DialTimeout("127.0.0.1:"+strconv.Itoa(port), 3*time.Second, resp.WithTimeout(5*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := conn.Write([]byte(payload)); err != nil {
+	defer c.Close()
+	if err := c.WriteRaw([]byte(payload)); err != nil {
 		t.Fatalf("write %q: %v", payload, err)
 	}
-	line, err := bufio.NewReader(conn).ReadString('\n')
+	reply, err := c.Receive()
 	if err != nil {
-		t.Fatalf("reply to %q: %v (read %q)", payload, err, line)
+		t.Fatalf("reply to %q: %v", payload, err)
 	}
-	return line
+	return string(reply)
 }
 
 // Malformed and unknown input gets Redis's exact error replies and does not

@@ -25,6 +25,13 @@ var _ interface{ SetProtoMaxBulkLen(int64) } = (*TLSServer)(nil)
 // +PONG and ECHO <arg> with <arg>. maxBulkLen == 0 keeps the default limit.
 func startLimitServer(t *testing.T, maxBulkLen int64) string {
 	t.Helper()
+	_, addr := startLimitServerS(t, maxBulkLen)
+	return addr
+}
+
+// startLimitServerS is startLimitServer that also returns the server.
+func startLimitServerS(t *testing.T, maxBulkLen int64) (*Server, string) {
+	t.Helper()
 	s := NewServerNetwork("tcp", "127.0.0.1:0",
 		func(conn Conn, cmd Command) {
 			switch strings.ToLower(string(cmd.Args[0])) {
@@ -63,7 +70,7 @@ func startLimitServer(t *testing.T, maxBulkLen int64) string {
 			t.Error("server did not stop")
 		}
 	})
-	return addr
+	return s, addr
 }
 
 func dialLimit(t *testing.T, addr string) net.Conn {
@@ -125,6 +132,27 @@ func expectPing(t *testing.T, addr string) {
 		t.Fatal(err)
 	}
 	expectReply(t, c, "+PONG\r\n")
+}
+
+// A new limit applies to the next requests of connections already open,
+// as CONFIG SET proto-max-bulk-len does in Redis.
+func TestLimitsChangeAppliesToOpenConnections(t *testing.T) {
+	s, addr := startLimitServerS(t, 2<<20)
+	c := dialLimit(t, addr)
+	big := strings.Repeat("x", 1<<20+1)
+	echo := "*2\r\n$4\r\nECHO\r\n$" + strconv.Itoa(len(big)) + "\r\n" + big + "\r\n"
+	writeAsync(c, []byte(echo))
+	expectReply(t, c, "$"+strconv.Itoa(len(big))+"\r\n"+big+"\r\n")
+	s.SetProtoMaxBulkLen(1 << 20)
+	writeAsync(c, []byte(echo))
+	expectReply(t, c, "-ERR Protocol error: invalid bulk length\r\n")
+	expectClosed(t, c)
+
+	s.SetProtoMaxBulkLen(2 << 20)
+	c2 := dialLimit(t, addr)
+	s.SetProtoMaxBulkLen(1 << 20)
+	writeAsync(c2, []byte(echo))
+	expectReply(t, c2, "-ERR Protocol error: invalid bulk length\r\n")
 }
 
 func truncate(b []byte) string {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -409,7 +410,7 @@ func serve(s *Server) error {
 		}
 		s.mu.Lock()
 		c.idleClose = s.idleClose
-		c.rd.maxBulkLen = s.protoMaxBulkLen
+		c.rd.serverMaxBulkLen = &s.protoMaxBulkLen
 		s.conns[c] = true
 		s.mu.Unlock()
 		if s.accept != nil && !s.accept(c) {
@@ -614,8 +615,9 @@ type Server struct {
 	idleClose time.Duration
 
 	// protoMaxBulkLen is the largest accepted bulk length in client
-	// requests; <= 0 means DefaultProtoMaxBulkLen.
-	protoMaxBulkLen int64
+	// requests; <= 0 means DefaultProtoMaxBulkLen. Connections read it as
+	// they parse each bulk length.
+	protoMaxBulkLen atomic.Int64
 
 	// AcceptError is an optional function used to handle Accept errors.
 	AcceptError func(err error)
@@ -814,8 +816,10 @@ type Reader struct {
 	// raftis fork additions, see PATCHES.md.
 
 	// maxBulkLen is the largest accepted bulk length; <= 0 means
-	// DefaultProtoMaxBulkLen.
-	maxBulkLen int64
+	// DefaultProtoMaxBulkLen. A server's connections use serverMaxBulkLen
+	// instead, the server's current limit, read as each bulk length is.
+	maxBulkLen       int64
+	serverMaxBulkLen *atomic.Int64
 	// rejectEmpty makes "*0" and "*-1" a protocol error, as upstream
 	// redcon does (kept for Parse), instead of ignoring them like Redis.
 	rejectEmpty bool
@@ -848,10 +852,14 @@ func parseInt(b []byte) (int, bool) {
 }
 
 func (rd *Reader) protoMaxBulkLen() int64 {
-	if rd.maxBulkLen <= 0 {
+	n := rd.maxBulkLen
+	if rd.serverMaxBulkLen != nil {
+		n = rd.serverMaxBulkLen.Load()
+	}
+	if n <= 0 {
 		return DefaultProtoMaxBulkLen
 	}
-	return rd.maxBulkLen
+	return n
 }
 
 func (rd *Reader) readCommands(leftover *int) ([]Command, error) {
@@ -1630,10 +1638,9 @@ func (s *Server) SetIdleClose(dur time.Duration) {
 // (or negative, or unparsable) bulk length gets
 // "ERR Protocol error: invalid bulk length" and the connection is closed,
 // before any of the payload is read. Zero or a negative value restores the
-// default, DefaultProtoMaxBulkLen (512 MiB). The setting applies to
-// connections accepted after the call. It is also available on *TLSServer.
+// default, DefaultProtoMaxBulkLen (512 MiB). The setting applies at once
+// to every connection: to each bulk length parsed after the call. It is
+// also available on *TLSServer.
 func (s *Server) SetProtoMaxBulkLen(n int64) {
-	s.mu.Lock()
-	s.protoMaxBulkLen = n
-	s.mu.Unlock()
+	s.protoMaxBulkLen.Store(n)
 }

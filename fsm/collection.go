@@ -1,0 +1,89 @@
+package fsm
+
+import (
+	"math"
+	"strconv"
+)
+
+// Helpers the collection families share.
+
+// Bool writes 1 or 0, Redis's integer reply for yes and no.
+func (c *Ctx) Bool(b bool) {
+	if b {
+		c.Int(1)
+	} else {
+		c.Int(0)
+	}
+}
+
+// randN returns a pseudo-random index in [0, n). n must be positive.
+func (c *Ctx) randN(n int) int { return int(c.rand() % uint64(n)) }
+
+// randCountArg parses the count of HRANDFIELD, SRANDMEMBER and
+// ZRANDMEMBER: a long in [-LONG_MAX, LONG_MAX].
+func (c *Ctx) randCountArg(b []byte) (int64, bool) {
+	n, ok := c.intArg(b)
+	if !ok {
+		return 0, false
+	}
+	if n == math.MinInt64 {
+		c.Error("ERR value is out of range, value must between -" + strconv.FormatInt(math.MaxInt64, 10) + " and " + strconv.FormatInt(math.MaxInt64, 10))
+		return 0, false
+	}
+	return n, true
+}
+
+// randomPicks replies to HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a
+// count, for a collection of size elements (size > 0) addressed by index:
+// a negative count picks -count elements that may repeat; a count at
+// least size returns every element; otherwise count distinct elements.
+// reply writes element i, as per RESP items.
+func (c *Ctx) randomPicks(size int, count int64, per int, reply func(i int)) {
+	switch {
+	case count == 0:
+		c.Array(0)
+	case count < 0:
+		n := -count
+		c.Array(int(n) * per)
+		for range n {
+			reply(c.randN(size))
+		}
+	case count >= int64(size):
+		c.Array(size * per)
+		for i := range size {
+			reply(i)
+		}
+	default:
+		// A partial Fisher-Yates shuffle over the indexes, with the
+		// swapped ones in a map: O(count) time and space.
+		n := int(count)
+		swapped := make(map[int]int, n)
+		c.Array(n * per)
+		for i := range n {
+			j := i + c.randN(size-i)
+			vi, ok := swapped[i]
+			if !ok {
+				vi = i
+			}
+			vj, ok := swapped[j]
+			if !ok {
+				vj = j
+			}
+			swapped[j] = vi
+			reply(vj)
+		}
+	}
+}
+
+// emptyScan is the reply to a SCAN of a missing key.
+func (c *Ctx) emptyScan() { c.scanReply(0, nil) }
+
+// scanReply writes a SCAN-family reply: the next cursor and the items.
+func (c *Ctx) scanReply(next uint64, items [][]byte) {
+	c.Array(2)
+	c.BulkString(strconv.FormatUint(next, 10))
+	c.Array(len(items))
+	for _, it := range items {
+		c.Bulk(it)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package ranked
+
+const raceEnabled = false

@@ -1,0 +1,95 @@
+package fsm
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// checkUsedMemory recomputes every database's used memory from its items
+// and compares it with the running total that set, delete and settle keep.
+func checkUsedMemory(t *testing.T, f *FSM, after string) {
+	t.Helper()
+	for i, db := range f.dbs {
+		var sum int64
+		db.keys.Scan(func(it item) bool {
+			sum += itemSize(&it)
+			return true
+		})
+		if sum != db.used {
+			t.Fatalf("after %s: db %d used = %d, items add up to %d", after, i, db.used, sum)
+		}
+	}
+}
+
+// TestUsedMemoryAccounting runs random writes over every type and checks
+// after each that the running total of used memory is exact, that empty
+// collections are gone, and that deleting everything brings it to zero.
+func TestUsedMemoryAccounting(t *testing.T) {
+	tf := newTestFSM(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"a", "b", "c"}
+	for i := range 3000 {
+		key := keys[r.IntN(len(keys))]
+		field := "f" + strconv.Itoa(r.IntN(200))
+		var args []string
+		switch r.IntN(16) {
+		case 0, 1, 2:
+			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
+		case 3:
+			args = []string{"hdel", key, field, "f" + strconv.Itoa(r.IntN(200))}
+		case 4:
+			args = []string{"hincrby", key, field, "3"}
+		case 5:
+			args = []string{"set", key, field}
+		case 6:
+			args = []string{"rename", key, keys[r.IntN(len(keys))]}
+		case 7:
+			args = []string{"copy", key, keys[r.IntN(len(keys))], "db", strconv.Itoa(r.IntN(2))}
+		case 8:
+			if r.IntN(20) == 0 {
+				args = []string{"swapdb", "0", "1"}
+			} else {
+				args = []string{"del", key}
+			}
+		case 9, 10:
+			args = []string{[]string{"lpush", "rpush"}[r.IntN(2)], key}
+			for range 1 + r.IntN(300) {
+				args = append(args, field+strings.Repeat("x", r.IntN(3)*r.IntN(200)))
+			}
+		case 11:
+			args = []string{[]string{"lpop", "rpop"}[r.IntN(2)], key, strconv.Itoa(r.IntN(200))}
+		case 12:
+			args = []string{"lrem", key, strconv.Itoa(r.IntN(5) - 2), field}
+		case 13:
+			args = []string{"ltrim", key, strconv.Itoa(r.IntN(100)), strconv.Itoa(-1 - r.IntN(100))}
+		case 14:
+			args = []string{"linsert", key, "before", field, field + "y"}
+		case 15:
+			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
+		}
+		if r.IntN(50) == 0 {
+			if _, err := tf.f.Snapshot(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tf.write(args...)
+		checkUsedMemory(t, tf.f, strconv.Itoa(i)+" "+args[0])
+		for db := range 2 {
+			tf.f.dbs[db].keys.Scan(func(it item) bool {
+				if c, ok := it.val.(collection); ok && c.length() == 0 {
+					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
+				}
+				if l, ok := it.val.(*listValue); ok {
+					checkList(t, l, l.lrangeAll(), strings.Join(args[:2], " "))
+				}
+				return true
+			})
+		}
+	}
+	tf.write("flushall")
+	if used := tf.f.UsedMemory(); used != 0 {
+		t.Fatalf("used memory after FLUSHALL = %d", used)
+	}
+}
