@@ -74,4 +74,3 @@ func (n *Node) StoredOn(index uint64, except string) int {
 // ReplicasChanged returns a channel closed at the next answer from any
 // follower: StoredOn and Replicas may have changed.
 func (n *Node) ReplicasChanged() <-chan struct{} { return n.peers.next() }
-
