@@ -23,7 +23,6 @@ func at(t *testing.T, nd *tc.Node, level string) rawConn {
 	return r
 }
 
-
 func TestReadConsistencyCommand(t *testing.T) {
 	c := tc.Start(t, 1, tc.Options{ReadConsistency: server.ReadLeader})
 	r := dialRaw(t, c.Leader().RedisAddr)

@@ -3,8 +3,8 @@ package integration
 import (
 	"fmt"
 	"reflect"
-	"slices"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
