@@ -44,7 +44,7 @@ func (s *Server) readGate(sess *session) (floor int64, errReply string) {
 func (s *Server) freshRead(ctx context.Context, level readLevel, minIndex uint64) (int64, error) {
 	for {
 		changed := s.node.LeaderChanged()
-		floor, err := s.tryFreshRead(ctx, level, minIndex)
+		floor, err := s.tryFreshRead(ctx, level, minIndex, changed)
 		if err == nil || errors.Is(err, errNotCaughtUp) || errors.Is(err, errShuttingDown) {
 			return floor, err
 		}
@@ -62,7 +62,7 @@ var errNotCaughtUp = errors.New(errBehindLeader)
 
 // tryFreshRead makes one attempt, on this node if it leads, else through
 // the leader.
-func (s *Server) tryFreshRead(ctx context.Context, level readLevel, minIndex uint64) (int64, error) {
+func (s *Server) tryFreshRead(ctx context.Context, level readLevel, minIndex uint64, changed <-chan struct{}) (int64, error) {
 	var ri readIndex
 	if s.node.IsLeader() {
 		r, err := s.leaderReadIndex(ctx, level)
@@ -76,7 +76,7 @@ func (s *Server) tryFreshRead(ctx context.Context, level readLevel, minIndex uin
 			return 0, errNoLeader
 		}
 		var err error
-		if ri, err = s.readIndexes.get(ctx, addr, level); err != nil {
+		if ri, err = s.readIndexFromLeader(ctx, addr, level, changed); err != nil {
 			return 0, err
 		}
 		if ri.Term != 0 {
@@ -90,6 +90,23 @@ func (s *Server) tryFreshRead(ctx context.Context, level readLevel, minIndex uin
 		return 0, errNotCaughtUp
 	}
 	return ri.leaderTime, nil
+}
+
+// readIndexFromLeader asks the leader at addr for a read index, giving up
+// if the leader changes meanwhile: a leader that stopped answering (frozen,
+// cut off) would hold the read until its timeout when another leader
+// could answer at once.
+func (s *Server) readIndexFromLeader(ctx context.Context, addr string, level readLevel, changed <-chan struct{}) (readIndex, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-changed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return s.readIndexes.get(ctx, addr, level)
 }
 
 // leaderReadIndex is this leader's read index for level.

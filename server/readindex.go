@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/raftis/raftis/internal/rounds"
@@ -12,23 +13,40 @@ import (
 )
 
 // readIndexClient is how a follower asks the leader for read indexes:
-// one RAFT READINDEX call at a time per level, shared by every read that
-// arrives while the previous call runs (rounds.Group), so a follower's
-// reads cost the leader one call per round trip, however many there are.
+// one RAFT READINDEX call at a time per leader and level, shared by every
+// read that arrives while the previous call runs (rounds.Group), so a
+// follower's reads cost the leader one call per round trip, however many
+// there are. A call to a leader that stopped answering holds up only the
+// reads that asked that leader.
 type readIndexClient struct {
 	fwd     *forwarder
 	timeout time.Duration
-	rounds  [levelLinearizable + 1]rounds.Group[readIndex]
+	mu      sync.Mutex
+	groups  map[string]*[levelLinearizable + 1]rounds.Group[readIndex] // by leader address
 }
 
 // get returns a read index for level from the leader at addr, asked for
 // after get was called.
 func (c *readIndexClient) get(ctx context.Context, addr string, level readLevel) (readIndex, error) {
-	return c.rounds[level].Do(ctx, func() (readIndex, error) {
+	return c.group(addr)[level].Do(ctx, func() (readIndex, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		defer cancel()
 		return c.fwd.readIndex(ctx, addr, level == levelLeader)
 	})
+}
+
+func (c *readIndexClient) group(addr string) *[levelLinearizable + 1]rounds.Group[readIndex] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := c.groups[addr]
+	if g == nil {
+		if c.groups == nil {
+			c.groups = make(map[string]*[levelLinearizable + 1]rounds.Group[readIndex])
+		}
+		g = new([levelLinearizable + 1]rounds.Group[readIndex])
+		c.groups[addr] = g
+	}
+	return g
 }
 
 // readIndex runs RAFT READINDEX [LEASE] on the leader at addr.
