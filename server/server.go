@@ -19,7 +19,6 @@ import (
 // Server serves RESP and HTTP for one raftis node.
 type Server struct {
 	cfg         Config
-	readLevel   readLevel // a new connection's (cfg.ReadConsistency)
 	node        *raftlog.Node
 	data        *fsm.FSM
 	table       *table
@@ -52,7 +51,6 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	cfg.setDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
-	s.readLevel, _ = parseReadLevel(cfg.ReadConsistency)
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout)
@@ -189,7 +187,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		addr:    conn.RemoteAddr(),
 		laddr:   s.cfg.RedisAddr,
 		created: time.Now(),
-		level:   s.readLevel,
+		level:   readLevel(s.params.readLevel.Load()),
 	}
 	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)

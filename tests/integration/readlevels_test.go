@@ -49,6 +49,23 @@ func TestReadConsistencyCommand(t *testing.T) {
 	if list := other.do("CLIENT", "LIST"); !strings.Contains(list, "read-consistency=leader\n") || !strings.Contains(list, "read-consistency=stale\n") {
 		t.Errorf("CLIENT LIST = %q, want each connection's level", list)
 	}
+	// CONFIG SET changes the level of the connections opened afterwards.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"CONFIG", "GET", "read-consistency"}, "*2\r\n" + bulk("read-consistency") + bulk("leader")},
+		{[]string{"CONFIG", "SET", "read-consistency", "strong"}, "-ERR CONFIG SET failed (possibly related to argument 'read-consistency') - argument(s) must be one of the following: stale, leader, linearizable\r\n"},
+		{[]string{"CONFIG", "SET", "read-consistency", "Linearizable"}, "+OK\r\n"},
+		{[]string{"RAFT", "CONSISTENCY"}, bulk("leader")},
+	} {
+		if got := other.do(tt.args...); got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	if got := dialRaw(t, c.Leader().RedisAddr).do("RAFT", "CONSISTENCY"); got != bulk("linearizable") {
+		t.Errorf("a connection opened after CONFIG SET read-consistency linearizable reads at %q", got)
+	}
 }
 
 // At every level, on every node, a read issued after a write was
