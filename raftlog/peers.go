@@ -95,7 +95,8 @@ func (p *peerTracker) quorumSent(voters []raft.ServerID, self raft.ServerID, ter
 	if len(voters) == 0 {
 		return 0, false
 	}
-	sent := make([]time.Duration, 0, len(voters))
+	var buf [8]time.Duration // most clusters: no allocation
+	sent := buf[:0]
 	p.mu.Lock()
 	for _, id := range voters {
 		switch st := p.peers[id]; {

@@ -71,6 +71,7 @@ type readState struct {
 	cfgTerm uint64 // members is the configuration as of cfgTerm and cfgIndex
 	cfgIdx  uint64
 	members []raft.Server
+	voters  []raft.ServerID // the voting members
 }
 
 // ReadIndex confirms that this member leads (one round of heartbeats,
@@ -254,39 +255,42 @@ func (n *Node) AppliedThrough(index uint64) bool {
 }
 
 // members is the latest configuration, fetched from raft again only when
-// the term or the last configuration entry changes.
+// the term or the last configuration entry changes. Callers must not
+// change what it returns.
 func (n *Node) members(term uint64) ([]raft.Server, error) {
-	idx := n.logs.lastConfig.Load()
-	rs := &n.reads
-	rs.mu.Lock()
-	if rs.members != nil && rs.cfgTerm == term && rs.cfgIdx == idx {
-		m := rs.members
-		rs.mu.Unlock()
-		return m, nil
-	}
-	rs.mu.Unlock()
-	f := n.raft.GetConfiguration()
-	if err := f.Error(); err != nil {
-		return nil, classify(err)
-	}
-	m := f.Configuration().Servers
-	rs.mu.Lock()
-	rs.cfgTerm, rs.cfgIdx, rs.members = term, idx, m
-	rs.mu.Unlock()
-	return m, nil
+	m, _, err := n.configuration(term)
+	return m, err
 }
 
 // voters are the voting members of the latest configuration.
 func (n *Node) voters(term uint64) ([]raft.ServerID, error) {
-	members, err := n.members(term)
-	if err != nil {
-		return nil, err
+	_, v, err := n.configuration(term)
+	return v, err
+}
+
+func (n *Node) configuration(term uint64) ([]raft.Server, []raft.ServerID, error) {
+	idx := n.logs.lastConfig.Load()
+	rs := &n.reads
+	rs.mu.Lock()
+	if rs.members != nil && rs.cfgTerm == term && rs.cfgIdx == idx {
+		m, v := rs.members, rs.voters
+		rs.mu.Unlock()
+		return m, v, nil
 	}
-	ids := make([]raft.ServerID, 0, len(members))
-	for _, s := range members {
+	rs.mu.Unlock()
+	f := n.raft.GetConfiguration()
+	if err := f.Error(); err != nil {
+		return nil, nil, classify(err)
+	}
+	m := f.Configuration().Servers
+	v := make([]raft.ServerID, 0, len(m))
+	for _, s := range m {
 		if s.Suffrage == raft.Voter {
-			ids = append(ids, s.ID)
+			v = append(v, s.ID)
 		}
 	}
-	return ids, nil
+	rs.mu.Lock()
+	rs.cfgTerm, rs.cfgIdx, rs.members, rs.voters = term, idx, m, v
+	rs.mu.Unlock()
+	return m, v, nil
 }

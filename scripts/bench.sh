@@ -12,6 +12,9 @@
 #     (d) the same cluster's follower, for GET
 #   and runs redis-benchmark SET, GET and INCR with -c C, at -P 1 and -P 16,
 #   each test on its own so that one failing test does not hide the others.
+#   GET on (c) and (d) runs once per read consistency level in LEVELS, set
+#   on both nodes with CONFIG SET read-consistency before its runs (the
+#   benchmark's connections take the level a node gives new connections).
 #   Every server is stopped by pid when the script exits, however it exits.
 #
 # Environment (all optional):
@@ -19,6 +22,8 @@
 #   R                 random keyspace size, redis-benchmark -r (100000)
 #   C                 parallel clients, redis-benchmark -c (50)
 #   PIPELINES         pipeline depths, redis-benchmark -P ("1 16")
+#   LEVELS            read consistency levels for raftis GET, any of stale,
+#                     leader and linearizable ("stale")
 #   REDIS_PORT        port of (a)                 (default: a free port)
 #   REDIS_AOF_PORT    port of (b)                 (default: a free port)
 #   RAFTIS_BASE_PORT  RESP ports of (c) are RAFTIS_BASE_PORT..+2, Raft +1000,
@@ -35,6 +40,7 @@ N=${N:-100000}
 R=${R:-100000}
 C=${C:-50}
 PIPELINES=${PIPELINES:-1 16}
+LEVELS=${LEVELS:-stale}
 KEEP_TMP=${KEEP_TMP:-0}
 
 log() { printf 'bench.sh: %s\n' "$*" >&2; }
@@ -48,6 +54,9 @@ for tool in redis-server redis-benchmark redis-cli curl awk; do
 done
 for v in N R C; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, not '${!v}'"
+done
+for level in $LEVELS; do
+	[[ $level =~ ^(stale|leader|linearizable)$ ]] || die "LEVELS: '$level' is not stale, leader or linearizable"
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/raftis-bench.XXXXXX")
@@ -206,14 +215,39 @@ bench() {
 	results["$target|$test|$p"]=$row
 }
 
+# set_level LEVEL: the read level of new connections on both raftis nodes.
+set_level() {
+	local port
+	for port in "$leader_port" "$follower_port"; do
+		[[ $(redis-cli -h 127.0.0.1 -p "$port" CONFIG SET read-consistency "$1") == OK ]] ||
+			die "CONFIG SET read-consistency $1 on port $port failed"
+	done
+}
+
+# raftis GETs are labelled with their level, but for stale (the default).
+label() { if [[ $2 == stale ]]; then echo "$1"; else echo "$1 ($2)"; fi; }
+
 targets=("redis (memory)" "redis (aof always)" "raftis leader" "raftis follower")
+for level in $LEVELS; do
+	[[ $level == stale ]] && continue
+	targets+=("$(label "raftis leader" "$level")" "$(label "raftis follower" "$level")")
+done
+set_level stale
 for p in $PIPELINES; do
 	for test in set get incr; do
 		bench "${targets[0]}" "$redis_port" "$test" "$p"
 		bench "${targets[1]}" "$aof_port" "$test" "$p"
+		[[ $test == get && " $LEVELS " != *" stale "* ]] && continue
 		bench "${targets[2]}" "$leader_port" "$test" "$p"
 	done
-	bench "${targets[3]}" "$follower_port" get "$p"
+	[[ " $LEVELS " == *" stale "* ]] && bench "${targets[3]}" "$follower_port" get "$p"
+	for level in $LEVELS; do
+		[[ $level == stale ]] && continue
+		set_level "$level"
+		bench "$(label "raftis leader" "$level")" "$leader_port" get "$p"
+		bench "$(label "raftis follower" "$level")" "$follower_port" get "$p"
+		set_level stale
+	done
 done
 
 # field RESULT N: the Nth number of a result, or "error".
