@@ -38,6 +38,7 @@ func run() int {
 		bin      = flag.String("bin", "bin/raftis", "the raftis binary")
 		dir      = flag.String("dir", "chaos-rounds", "where failed rounds are kept")
 		verbose  = flag.Bool("v", false, "log each round's setup")
+		keep     = flag.Bool("keep", false, "keep every round's directory, not only failed ones")
 	)
 	flag.Parse()
 	kinds, err := parseFaults(*faults)
@@ -63,7 +64,7 @@ func run() int {
 		}
 		cfg := chaos.Config{
 			Bin: *bin, Dir: *dir, Nodes: *nodes, Clients: *clients, Duration: *duration,
-			Seed: *seed + uint64(i), Faults: kinds,
+			Seed: *seed + uint64(i), Faults: kinds, Keep: *keep,
 		}
 		if *verbose {
 			cfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
@@ -117,7 +118,7 @@ func report(n int, res *chaos.Result, took time.Duration, cfg chaos.Config) {
 	for _, v := range res.Violations {
 		fmt.Printf("  violation: %s\n", v)
 	}
-	if res.Dir != "" {
+	if res.Dir != "" && res.Failed() {
 		fmt.Printf("  kept in %s (history.jsonl, nemesis.json, node logs, verdict.txt)\n", res.Dir)
 		for _, v := range res.Visualizations {
 			fmt.Printf("  visualization: %s\n", v)

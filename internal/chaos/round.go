@@ -26,7 +26,9 @@ type Config struct {
 	Faults   []string      // kinds to inject (AllFaults); none: a quiet round
 	// CheckTimeout bounds each linearizability check (per key).
 	CheckTimeout time.Duration
-	Logf         func(format string, args ...any)
+	// Keep keeps the round's directory even when it passes.
+	Keep bool
+	Logf func(format string, args ...any)
 }
 
 // Result is what a round did and found.
@@ -68,7 +70,7 @@ func Run(ctx context.Context, cfg Config) *Result {
 	r := &round{cfg: cfg, res: res, dir: dir}
 	r.run(ctx)
 	r.save()
-	if !res.Failed() {
+	if !res.Failed() && !cfg.Keep {
 		_ = os.RemoveAll(dir)
 		res.Dir = ""
 	}
@@ -299,7 +301,7 @@ func (r *round) tally() {
 // save writes what a failed round needs to be understood and replayed:
 // the history, the nemesis's events, the verdict and the command.
 func (r *round) save() {
-	if !r.res.Failed() {
+	if !r.res.Failed() && !r.cfg.Keep {
 		return
 	}
 	_ = writeJSONL(filepath.Join(r.dir, "history.jsonl"), r.ops)
