@@ -253,8 +253,8 @@ func (n *nemesis) rejoin(ctx context.Context, i int) {
 
 func (n *nemesis) transfer(ctx context.Context) {
 	to := -1
-	if n.rng.IntN(2) == 0 {
-		to = n.rng.IntN(len(n.c.nodes))
+	if l := n.c.leader(ctx); l >= 0 && n.rng.IntN(2) == 0 {
+		to = (l + 1 + n.rng.IntN(len(n.c.nodes)-1)) % len(n.c.nodes)
 	}
 	err := n.c.transfer(ctx, to)
 	who := "any follower"
