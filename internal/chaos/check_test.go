@@ -1,6 +1,7 @@
 package chaos
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -141,4 +142,23 @@ func TestCheckFindsBrokenTransfers(t *testing.T) {
 		Op{Conn: 1, Kind: opTransfer, Keys: []string{"b0", "b1"}, Amount: 2, Ints: []int64{-2, 2}},
 		Op{Conn: 2, Kind: opBalances, Keys: accountKeys, Ints: []int64{0, 0, 0}, Level: levelLinearizable},
 	), "accounts: the history")
+}
+
+// A key that is not linearizable gets porcupine's visualization.
+func TestCheckWritesAVisualization(t *testing.T) {
+	dir := t.TempDir()
+	v := check(hist(
+		Op{Conn: 1, Kind: opIncr, Key: "c0", Int: 1},
+		Op{Conn: 2, Kind: opIncr, Key: "c0", Int: 1},
+	), dir, 10*time.Second)
+	if len(v.Visualizations) != 1 || !strings.HasPrefix(v.Visualizations[0], dir) {
+		t.Fatalf("visualizations %q, want one under %s", v.Visualizations, dir)
+	}
+	data, err := os.ReadFile(v.Visualizations[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "<html") {
+		t.Errorf("%s is not an HTML page: %.100q", v.Visualizations[0], data)
+	}
 }
