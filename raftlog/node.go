@@ -87,13 +87,9 @@ func (n *Node) open() error {
 		return fmt.Errorf("open snapshot store: %w", err)
 	}
 	n.snaps = snaps
-	resolved, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
+	advertise, err := advertiseAddr(cfg.RaftAddr, cfg.RaftAdvertise)
 	if err != nil {
-		return fmt.Errorf("raft address %q: %w", cfg.RaftAddr, err)
-	}
-	var advertise net.Addr = resolved
-	if resolved.Port == 0 {
-		advertise = nil // advertise the port the listener picked
+		return err
 	}
 	n.transport, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, cfg.Logger.Named("transport"))
 	if err != nil {
@@ -195,6 +191,30 @@ func (n *Node) StoreKind() StoreKind { return n.storeKind }
 
 // ID is this member's id.
 func (n *Node) ID() string { return n.cfg.ID }
+
+// advertiseAddr is the address the transport tells peers: advertised if
+// set, else the listen address, or nil (the port the listener picks) when
+// that is port 0.
+func advertiseAddr(listen, advertised string) (net.Addr, error) {
+	if advertised != "" {
+		a, err := net.ResolveTCPAddr("tcp", advertised)
+		if err != nil {
+			return nil, fmt.Errorf("raft advertise address %q: %w", advertised, err)
+		}
+		if a.IP == nil || a.IP.IsUnspecified() || a.Port == 0 {
+			return nil, fmt.Errorf("raft advertise address %q: needs a host and a port peers can dial", advertised)
+		}
+		return a, nil
+	}
+	resolved, err := net.ResolveTCPAddr("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("raft address %q: %w", listen, err)
+	}
+	if resolved.Port == 0 {
+		return nil, nil
+	}
+	return resolved, nil
+}
 
 // RaftAddr is the address peers reach this member at.
 func (n *Node) RaftAddr() string { return string(n.transport.LocalAddr()) }

@@ -17,6 +17,7 @@ import (
 
 type config struct {
 	id, addr, raftAddr, httpAddr, dir string
+	raftAdvertise                     string
 	join                              []string
 	snapshotThreshold, trailingLogs   uint64
 	snapshotInterval                  time.Duration
@@ -41,6 +42,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
 	fs.StringVar(&c.raftAddr, "raft-addr", "", "Raft listen and advertise address (default: RESP port + 1000)")
+	fs.StringVar(&c.raftAdvertise, "raft-advertise", "", "Raft address peers are told to dial, when it is not --raft-addr (a port mapping or proxy in front of it)")
 	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
 	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")

@@ -81,3 +81,23 @@ func TestBadFlagsAreRejected(t *testing.T) {
 		t.Error("a bad RAFTIS_MAX_STALENESS was accepted")
 	}
 }
+
+// --raft-advertise reaches raftlog; without it a member advertises the
+// address it listens on.
+func TestRaftAdvertiseFlag(t *testing.T) {
+	t.Setenv("RAFTIS_RAFT_ADVERTISE", "")
+	cfg, err := parseFlags([]string{"--addr", "127.0.0.1:7000", "--raft-advertise", "127.0.0.1:9100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := cfg.raftConfig(); rc.RaftAddr != "127.0.0.1:8000" || rc.RaftAdvertise != "127.0.0.1:9100" {
+		t.Errorf("raft config listens on %q and advertises %q, want 127.0.0.1:8000 and 127.0.0.1:9100", rc.RaftAddr, rc.RaftAdvertise)
+	}
+	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:7000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := cfg.raftConfig(); rc.RaftAdvertise != "" {
+		t.Errorf("RaftAdvertise = %q without the flag, want empty (the listen address)", rc.RaftAdvertise)
+	}
+}

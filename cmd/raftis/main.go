@@ -92,6 +92,7 @@ func (c *config) raftConfig() raftlog.Config {
 	return raftlog.Config{
 		ID:                c.id,
 		RaftAddr:          c.raftAddr,
+		RaftAdvertise:     c.raftAdvertise,
 		Dir:               c.dir,
 		Store:             c.raftStore,
 		WALSegmentSize:    c.walSegmentMB << 20,
