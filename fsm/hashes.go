@@ -130,6 +130,9 @@ func cmdHDel(c *Ctx, args [][]byte) {
 				}
 			}
 		}
+		if n == 0 {
+			c.unchanged(h)
+		}
 	}
 	c.Int(n)
 }
