@@ -20,9 +20,11 @@ import "github.com/tidwall/btree"
 // So no command has to remember any of them. A command that asks for a
 // collection it may end up not changing (HDEL of missing fields, LREM of
 // absent elements) calls unchanged on that path: Redis does not count
-// such a call as touching the key, and a WATCH on it still holds. When in
-// doubt, leave it changed: a transaction that aborts for nothing is safe,
-// one that runs over a change is not.
+// such a call as touching the key, and a WATCH on it still holds. A
+// command that replies an error has changed nothing (nothing is ever half
+// applied), so settle stamps nothing then. When in doubt, leave it
+// changed: a transaction that aborts for nothing is safe, one that runs
+// over a change is not.
 
 // touch is a collection a command is changing in place.
 type touch struct {
@@ -109,9 +111,11 @@ func (c *Ctx) unchanged(v collection) {
 }
 
 // settle finishes the command's changes to the collections it touched.
-func (c *Ctx) settle() {
+// failed: the command replied an error.
+func (c *Ctx) settle(failed bool) {
 	for i := range c.touched {
 		t := &c.touched[i]
+		t.unchanged = t.unchanged || failed
 		// The size change counts even if the command has since removed
 		// the key: delete subtracted the value's size as it was then.
 		t.db.used += int64(t.val.memSize() - t.size)

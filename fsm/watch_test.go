@@ -148,7 +148,11 @@ var guardCases = []guardCase{
 	{name: "swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "0", "1"}}},
 	{name: "other databases swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "2", "1"}}, runs: true},
 	{name: "string appended to", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"APPEND", "k", "w"}}},
-	{name: "bit set", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETBIT", "k", "1", "1"}}},
+	{name: "bit changed", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETBIT", "k", "0", "1"}}},
+	{name: "bit set to what it was", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETBIT", "k", "1", "1"}}, runs: true},
+	{name: "string grown by a bit", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETBIT", "k", "100", "0"}}},
+	{name: "nothing appended", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"APPEND", "k", ""}}},
+	{name: "nothing set in range", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETRANGE", "k", "0", ""}}, runs: true},
 	{name: "read only", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"GET", "k"}, {"STRLEN", "k"}}, runs: true},
 }
 
