@@ -51,8 +51,10 @@ type Spec struct {
 	// Key positions, as in COMMAND: first key, last key (negative counts
 	// from the end), step. All zero for a command without keys.
 	FirstKey, LastKey, KeyStep int
-	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP), is
-	// the position of the argument that says how many keys follow it.
+	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP, SINTERCARD,
+	// ZUNION, ...), is the position of the argument that says how many keys follow
+	// it. Keys at FirstKey..LastKey come before those (the destination
+	// of ZUNIONSTORE).
 	NumKeysAt int
 	Group     string // "string", "generic", "connection", "server", ...
 	Summary   string
@@ -69,8 +71,17 @@ func (s *Spec) ArityOK(argc int) bool {
 // Keys returns the key arguments of args according to the key positions.
 func (s *Spec) Keys(args [][]byte) [][]byte {
 	if s.NumKeysAt > 0 {
-		return numberedKeys(args, s.NumKeysAt)
+		numbered := numberedKeys(args, s.NumKeysAt)
+		if numbered == nil || s.FirstKey <= 0 {
+			return numbered
+		}
+		return append(s.fixedKeys(args), numbered...)
 	}
+	return s.fixedKeys(args)
+}
+
+// fixedKeys returns the keys at FirstKey..LastKey by KeyStep.
+func (s *Spec) fixedKeys(args [][]byte) [][]byte {
 	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
 		return nil
 	}
@@ -117,7 +128,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, bitmapCommands, hyperLogLogCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperLogLogCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))

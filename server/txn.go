@@ -211,7 +211,7 @@ func cmdWatch(s *Server, c *call) {
 			keys = append(keys, key)
 		}
 	}
-	guards, ok := s.data.Watch(db, time.Now().UnixMilli(), keys...)
+	guards, ok := s.data.Watch(db, s.now().UnixMilli(), keys...)
 	if !ok {
 		// No transaction was ever applied: no guard can hold yet (see
 		// fsm/watch.go). Apply an empty one, then watch.
@@ -219,7 +219,7 @@ func cmdWatch(s *Server, c *call) {
 			c.conn.WriteError(writeErrorReply(err))
 			return
 		}
-		guards, _ = s.data.Watch(db, time.Now().UnixMilli(), keys...)
+		guards, _ = s.data.Watch(db, s.now().UnixMilli(), keys...)
 	}
 	tx.guards = append(tx.guards, guards...)
 	c.conn.WriteString("OK")
@@ -285,11 +285,13 @@ func (s *Server) exec(c *call, queued []queuedCmd, guards []fsm.Guard) {
 		}
 		reply = replies
 	case len(block.Cmds) > 0 || len(guards) > 0:
-		if errReply := s.readAllowed(c.sess); errReply != "" {
+		floor, errReply := s.readGate(c.sess)
+		if errReply != "" {
 			c.reject(errReply)
 			return
 		}
-		reply = s.data.ReadBlock(nil, time.Now().UnixMilli(), rand.Uint64(), block)
+		now := max(s.now().UnixMilli(), floor)
+		reply = s.data.ReadBlock(nil, now, rand.Uint64(), block)
 	default:
 		reply = []byte("*0\r\n")
 	}
@@ -333,7 +335,7 @@ func (s *Server) finishExec(c *call, queued []queuedCmd, blockReply []byte, took
 			q.row.stats.record(1, per, failed)
 		} else {
 			buf := &bufConn{Conn: rawConn(c.conn)}
-			q.row.run(s, &call{conn: buf, sess: c.sess, args: q.args, batch: c.batch})
+			q.row.run(s, &call{conn: buf, sess: c.sess, args: q.args, batch: c.batch, inExec: true})
 			part = buf.out
 		}
 		if len(part) > 0 && part[0] == '-' {

@@ -143,8 +143,9 @@ func (b *batch) flushWrites() {
 // leader wherever this node is, and returns their concatenated replies.
 // It retries, until --apply-timeout, while nothing can have been written.
 func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) {
+	deadline := time.Now().Add(s.cfg.ApplyTimeout)
 	if s.node.IsLeader() {
-		// The common case, first and without a deadline of its own: the
+		// The common case, first and without a context of its own: the
 		// proposer bounds its waits.
 		replies, at, err := s.proposer.submit(cmds, size)
 		if err == nil {
@@ -155,7 +156,7 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) 
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
+	ctx, cancel := context.WithDeadline(s.ctx, deadline)
 	defer cancel()
 	for {
 		changed := s.node.LeaderChanged()
@@ -223,7 +224,7 @@ func (s *Server) waitRetry(ctx context.Context, changed <-chan struct{}) bool {
 // propose stamps cmds with this leader's time and a fresh seed and applies
 // them as one entry.
 func (s *Server) propose(typ fsm.EntryType, cmds []fsm.Cmd) (raftlog.Applied, error) {
-	e := fsm.Entry{Type: typ, Time: time.Now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
+	e := fsm.Entry{Type: typ, Time: s.now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
 	return s.node.Apply(e.Encode(make([]byte, 0, e.SizeHint())), s.cfg.ApplyTimeout)
 }
 

@@ -24,6 +24,7 @@ type config struct {
 	applyTimeout, maxStaleness        time.Duration
 	heartbeatTimeout, electionTimeout time.Duration
 	followerWrites                    string
+	readConsistency                   string
 	protoMaxBulkLen                   int64
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
@@ -51,6 +52,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.maxStaleness, "max-staleness", 0, "refuse reads on a node cut off from the leader for longer than this (0 = serve stale reads)")
 	fs.DurationVar(&c.heartbeatTimeout, "raft-heartbeat-timeout", def.HeartbeatTimeout, "Raft heartbeat timeout (failure detection; a leader steps down after half of it without a quorum)")
 	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", def.ElectionTimeout, "Raft election timeout")
+	fs.StringVar(&c.readConsistency, "read-consistency", server.ReadStale, "read level of new connections: stale (local copy, any node), leader (the leader's data under its lease) or linearizable (confirmed with a quorum); RAFT CONSISTENCY changes a connection's")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
 	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
@@ -118,6 +120,9 @@ func (c *config) complete() error {
 	case server.FollowerWritesForward, server.FollowerWritesReject:
 	default:
 		return fmt.Errorf("--follower-writes must be forward or reject, not %q", c.followerWrites)
+	}
+	if err := server.CheckReadConsistency(c.readConsistency); err != nil {
+		return fmt.Errorf("--read-consistency: %w", err)
 	}
 	if c.applyTimeout <= 0 {
 		return errors.New("--apply-timeout must be positive")

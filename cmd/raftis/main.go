@@ -116,6 +116,7 @@ func (c *config) serverConfig(logger *slog.Logger) server.Config {
 		ApplyTimeout:    c.applyTimeout,
 		MaxStaleness:    c.maxStaleness,
 		FollowerWrites:  c.followerWrites,
+		ReadConsistency: c.readConsistency,
 		ProtoMaxBulkLen: c.protoMaxBulkLen,
 		Logger:          logger,
 	}
