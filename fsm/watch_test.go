@@ -153,6 +153,17 @@ var guardCases = []guardCase{
 	{name: "string grown by a bit", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETBIT", "k", "100", "0"}}},
 	{name: "nothing appended", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"APPEND", "k", ""}}},
 	{name: "nothing set in range", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SETRANGE", "k", "0", ""}}, runs: true},
+	{name: "set member added", setup: [][]string{{"SADD", "k", "a"}}, watch: []string{"k"}, between: [][]string{{"SADD", "k", "a", "b"}}},
+	{name: "set members all there", setup: [][]string{{"SADD", "k", "a"}}, watch: []string{"k"}, between: [][]string{{"SADD", "k", "a"}}, runs: true},
+	{name: "set members absent", setup: [][]string{{"SADD", "k", "a"}}, watch: []string{"k"}, between: [][]string{{"SREM", "k", "b"}}, runs: true},
+	{name: "moved to a set that has it", setup: [][]string{{"SADD", "k", "a"}, {"SADD", "s", "a", "b"}}, watch: []string{"k"}, between: [][]string{{"SMOVE", "s", "k", "a"}}, runs: true},
+	{name: "moved out of a set", setup: [][]string{{"SADD", "k", "a", "b"}}, watch: []string{"k"}, between: [][]string{{"SMOVE", "k", "s", "a"}}},
+	{name: "score unchanged", setup: [][]string{{"ZADD", "k", "1", "a"}}, watch: []string{"k"}, between: [][]string{{"ZADD", "k", "1", "a"}, {"ZADD", "k", "GT", "0", "a"}, {"ZINCRBY", "k", "0", "a"}}, runs: true},
+	{name: "score changed", setup: [][]string{{"ZADD", "k", "1", "a"}}, watch: []string{"k"}, between: [][]string{{"ZADD", "k", "2", "a"}}},
+	{name: "sorted set members absent", setup: [][]string{{"ZADD", "k", "1", "a"}}, watch: []string{"k"}, between: [][]string{{"ZREM", "k", "b"}, {"ZPOPMIN", "k", "0"}, {"ZREMRANGEBYSCORE", "k", "5", "6"}}, runs: true},
+	{name: "sorted set popped", setup: [][]string{{"ZADD", "k", "1", "a", "2", "b"}}, watch: []string{"k"}, between: [][]string{{"ZPOPMIN", "k"}}},
+	{name: "hash field kept", setup: [][]string{{"HSET", "k", "f", "v"}}, watch: []string{"k"}, between: [][]string{{"HSETNX", "k", "f", "w"}}, runs: true},
+	{name: "hash field set to its value", setup: [][]string{{"HSET", "k", "f", "v"}}, watch: []string{"k"}, between: [][]string{{"HSET", "k", "f", "v"}}},
 	{name: "read only", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"GET", "k"}, {"STRLEN", "k"}}, runs: true},
 }
 
