@@ -45,7 +45,8 @@ func cmdSetBit(c *Ctx, args [][]byte) {
 	}
 	idx, shift := offset>>3, 7-offset&7
 	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on {
-		// Nothing changes: no private copy of a shared bitmap.
+		// Nothing changes: no private copy of a shared bitmap, and, as
+		// in Redis 7.0, no change a WATCH sees.
 		c.Int(on)
 		return
 	}

@@ -29,6 +29,13 @@ type FSM struct {
 	readyHook atomic.Pointer[func([]ReadyKey)]
 	ready     []ReadyKey
 
+	// index is the index of the entry being applied, then of the last
+	// one applied (under mu): changes are stamped with it (item.mod) and
+	// WATCH reads it. txnEpoch is the index of the first entry that
+	// carried a transaction; guards from before it never hold (watch.go).
+	index    uint64
+	txnEpoch uint64
+
 	applied   atomic.Uint64
 	appliedMu sync.Mutex
 	appliedCh chan struct{} // closed and replaced whenever applied advances
@@ -60,7 +67,7 @@ func New() *FSM {
 	f := &FSM{nodes: make(map[string]string), appliedCh: make(chan struct{})}
 	f.SetLimits(DefaultLimits)
 	for i := range f.dbs {
-		f.dbs[i] = newDB()
+		f.dbs[i] = newDB(&f.index)
 	}
 	return f
 }
@@ -79,6 +86,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	f.mu.Lock()
 	for i, l := range logs {
 		if l.Type == raft.LogCommand {
+			f.index = l.Index
 			results[i] = f.applyEntry(l.Data)
 		}
 	}
@@ -96,6 +104,9 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 		panic(fmt.Sprintf("fsm: %v", err))
 	}
 	f.clock = max(f.clock, e.Time)
+	if e.Flags&FlagAtomic != 0 && f.txnEpoch == 0 {
+		f.txnEpoch = f.index
+	}
 	switch e.Type {
 	case EntryCommands:
 		return f.applyCommands(e)
@@ -111,8 +122,12 @@ func (f *FSM) applyCommands(e *Entry) *Result {
 	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed, lim: f.limits.Load()}
 	ends := make([]int, len(e.Cmds))
 	for i, cmd := range e.Cmds {
-		c.selectDB(cmd.DB)
-		c.exec(cmd.Args)
+		if cmd.Block != nil {
+			c.execBlock(cmd.Block)
+		} else {
+			c.selectDB(cmd.DB)
+			c.exec(cmd.Args)
+		}
 		ends[i] = len(c.out)
 	}
 	return &Result{Replies: c.out, Count: len(e.Cmds), Ends: ends}

@@ -161,6 +161,9 @@ type session struct {
 	reads  []*command
 	writes []queuedWrite
 
+	// tx is the connection's MULTI queue and WATCHed keys (txn.go).
+	tx txState
+
 	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex
 	db      int

@@ -32,6 +32,9 @@ func cmdWait(s *Server, c *call) {
 		c.conn.WriteError(errReply)
 		return
 	}
+	if c.inExec {
+		want = 0 // as in Redis: count the replicas once, never block
+	}
 	ctx, cancel := s.waitContext(c, timeout)
 	defer cancel()
 	c.conn.WriteInt(s.waitReplicas(ctx, c.sess.minIndex, want, s.cfg.ID))

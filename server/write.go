@@ -58,6 +58,11 @@ func (b *batch) add(args [][]byte) {
 		return // QUIT closes the connection; later pipelined commands are dropped, as in Redis
 	}
 	cmd, errReply := b.s.table.resolve(args)
+	if b.sess.tx.multi || (errReply != "" && isExec(args[0])) {
+		b.flush()
+		b.transaction(args, cmd, errReply)
+		return
+	}
 	if errReply != "" {
 		b.flush()
 		b.conn.WriteError(errReply)
