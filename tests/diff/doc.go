@@ -22,11 +22,14 @@
 //	DIFF_KEEP_GOING=1    do not stop at the first mismatch: record the first
 //	                     mismatch of each command, reset both servers, go on,
 //	                     and report them all at the end
+//	DIFF_SHRINK=0        do not shorten a failing sequence (shrink_test.go;
+//	                     on by default, up to 90 s per mismatch)
 //	DIFF_STATS=1         log, per generator, how many of Redis's replies
 //	                     were errors, nil or other (to tune generators)
 //
-// A failure prints the seed, the index, the command, both replies and the
-// commands before it, and the go test line that replays it. The sequence of
+// A failure prints the seed, the index, the command, both replies, the
+// commands before it, a shortened sequence that fails the same way from
+// empty servers, and the go test line that replays the run. The sequence of
 // a seed depends only on the seed and on the generator table (DIFF_ONLY,
 // DIFF_SKIP, and any change to the generators, change it).
 //

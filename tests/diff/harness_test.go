@@ -315,6 +315,7 @@ type mismatch struct {
 	why        string
 	history    []sent
 	replayLine string
+	shrunk     *shrinkResult // the shortened sequence, if shrinking ran
 }
 
 func (m *mismatch) String() string {
@@ -334,6 +335,9 @@ func (m *mismatch) String() string {
 		for _, s := range m.history {
 			fmt.Fprintf(&b, "    #%d %s%s -> %s\n", s.index, connNote(s.conn), quoteCmd(s.cmd, 48), quoteReply(s.want, 80))
 		}
+	}
+	if m.shrunk != nil {
+		b.WriteString(m.shrunk.String())
 	}
 	if m.replayLine != "" {
 		fmt.Fprintf(&b, "  replay: %s\n", m.replayLine)
@@ -358,6 +362,7 @@ type runConfig struct {
 	n         int
 	budget    time.Duration // stop early after this long (0: never)
 	keepGoing bool
+	shrink    bool // shorten the sequence of each mismatch reported
 	stats     bool
 	gens      []cmdGen
 	replay    func(n int) string // the command line that replays the first n commands
@@ -470,6 +475,7 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 	res := runResult{stats: map[string]*replyStats{}}
 	var (
 		history []sent
+		trail   []step // every step since the servers were emptied, for shrink
 		seen    = map[string]bool{}
 		start   = time.Now()
 	)
@@ -512,6 +518,11 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 			} else {
 				why = compare(st.cmp, p, cmd, want, got)
 			}
+			if cfg.shrink {
+				if trail = append(trail, st); len(trail) > 2*trailLimit {
+					trail = append(trail[:0], trail[len(trail)-trailLimit:]...)
+				}
+			}
 			if why == "" {
 				history = append(history, sent{index: index, conn: st.conn, cmd: cmd, want: want})
 				if len(history) > historyLen {
@@ -521,6 +532,10 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 			}
 			m := &mismatch{name: name, index: index, conn: st.conn, cmd: cmd, want: want, got: got, why: why,
 				history: slices.Clone(history), replayLine: cfg.replay(index + 1)}
+			if cfg.shrink && !seen[name] && name != "(cluster availability)" {
+				sr := shrink(p, trail)
+				m.shrunk = &sr
+			}
 			if !cfg.keepGoing {
 				res.mismatches = []*mismatch{m}
 				return res
@@ -537,7 +552,7 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 			if _, err := p.reset(); err != nil {
 				t.Fatalf("reset after mismatch: %v", err)
 			}
-			history = history[:0]
+			history, trail = history[:0], trail[:0]
 			break
 		}
 	}

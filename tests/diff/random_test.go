@@ -54,6 +54,7 @@ func TestDiffRandom(t *testing.T) {
 			start := time.Now()
 			res := runRandom(t, p, runConfig{
 				seed: seed, n: n, budget: budget, keepGoing: keepGoing, stats: stats, gens: gens,
+				shrink: os.Getenv("DIFF_SHRINK") != "0",
 				replay: func(n int) string { return replayLine(seed, n, "TestDiffRandom/"+via+"$", keepGoing) },
 			})
 			t.Logf("%d commands on %s %s in %v", res.sent, via, nd.ID, time.Since(start).Round(time.Millisecond))
