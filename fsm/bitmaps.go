@@ -44,8 +44,9 @@ func cmdSetBit(c *Ctx, args [][]byte) {
 		return
 	}
 	idx, shift := offset>>3, 7-offset&7
-	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on {
-		// Nothing changes: no private copy of a shared bitmap.
+	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on && stringValue(cur).Encoding() == "raw" {
+		// Nothing changes: no private copy of a shared bitmap. (Redis
+		// makes the string raw even so: one that is not yet is copied.)
 		c.Int(on)
 		return
 	}
@@ -397,7 +398,7 @@ func cmdBitOp(c *Ctx, args [][]byte) {
 		}
 	}
 	// A new value without a deadline, as Redis's setKey leaves it.
-	c.db.set(item{key: dest, val: stringValue(res), gen: c.fsm.gen})
+	c.put(c.db, item{key: dest, val: rawString(res), gen: c.fsm.gen})
 	c.Int(int64(maxLen))
 }
 

@@ -17,7 +17,8 @@ type item struct {
 	key      string
 	val      Value
 	expireAt int64  // absolute deadline in ms; 0 = no expiry
-	gen      uint64 // snapshot generation val was made private in
+	gen      uint32 // snapshot generation val was made private in
+	lru      uint32 // Redis's LRU clock when the key was last written (idle.go)
 }
 
 func itemLess(a, b item) bool {
@@ -84,6 +85,13 @@ func (db *DB) set(it item) {
 	} else {
 		delete(db.volatile, it.key)
 	}
+}
+
+// restamp replaces it, an item got from db, unchanged but for its LRU
+// stamp: a collection changed in place was written.
+func (db *DB) restamp(it item, lru uint32) {
+	it.lru = lru
+	db.keys.Set(it)
 }
 
 // delete removes key and reports whether it existed (expired or not).

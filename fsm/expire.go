@@ -93,7 +93,7 @@ func (c *Ctx) expire(args [][]byte, name string, base, unit int64) {
 		return
 	}
 	it.expireAt = when
-	c.db.set(it)
+	c.put(c.db, it)
 	c.Int(1)
 }
 
@@ -151,6 +151,6 @@ func cmdPersist(c *Ctx, args [][]byte) {
 		return
 	}
 	it.expireAt = 0
-	c.db.set(it)
+	c.put(c.db, it)
 	c.Int(1)
 }

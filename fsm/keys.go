@@ -149,7 +149,7 @@ func (c *Ctx) rename(src, dst []byte, nx bool) {
 	c.db.delete(it.key)
 	// The value moves, it is not copied: its sharing with snapshots (gen)
 	// is unchanged. The deadline moves with it.
-	c.db.set(item{key: string(dst), val: it.val, expireAt: it.expireAt, gen: it.gen})
+	c.put(c.db, item{key: string(dst), val: it.val, expireAt: it.expireAt, gen: it.gen})
 	c.signalIfBlocking(c.dbi, string(dst), it.val)
 	c.renameReply(nx, true)
 }
@@ -186,7 +186,7 @@ func cmdMove(c *Ctx, args [][]byte) {
 		return
 	}
 	c.db.delete(it.key)
-	dst.set(it)
+	c.put(dst, it)
 	c.signalIfBlocking(dbi, it.key, it.val)
 	c.Int(1)
 }
@@ -226,7 +226,7 @@ func cmdCopy(c *Ctx, args [][]byte) {
 	}
 	// The copy is a new value, private to this generation.
 	val := it.val.clone()
-	dst.set(item{key: key, val: val, expireAt: it.expireAt, gen: c.fsm.gen})
+	c.put(dst, item{key: key, val: val, expireAt: it.expireAt, gen: c.fsm.gen})
 	c.signalIfBlocking(dbi, key, val)
 	c.Int(1)
 }

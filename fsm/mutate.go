@@ -11,7 +11,8 @@ package fsm
 //     keeps an empty collection),
 //   - adds the change in the value's size to its database's used memory,
 //   - signals the key as ready when it holds a list or sorted set that
-//     clients may be blocked on.
+//     clients may be blocked on,
+//   - stamps the key as written now (its LRU clock, for OBJECT IDLETIME).
 //
 // So no command has to remember any of the three.
 
@@ -58,7 +59,7 @@ func writableIn[V collection](c *Ctx, dbi int, key []byte, create func() V) (v V
 			return v, false, true
 		}
 		v = create()
-		db.set(item{key: string(key), val: v, gen: c.fsm.gen})
+		c.put(db, item{key: string(key), val: v, gen: c.fsm.gen})
 		c.touch(db, dbi, string(key), v)
 		return v, true, true
 	}
@@ -70,7 +71,7 @@ func writableIn[V collection](c *Ctx, dbi int, key []byte, create func() V) (v V
 	if it.gen != c.fsm.gen {
 		v = it.val.clone().(V)
 		it.val, it.gen = v, c.fsm.gen
-		db.set(it)
+		c.put(db, it)
 	}
 	c.touch(db, dbi, it.key, v)
 	return v, true, true
@@ -96,11 +97,15 @@ func (c *Ctx) settle() {
 		if !present || cur.val != Value(t.val) {
 			continue // deleted or replaced by the command itself
 		}
-		switch {
-		case t.val.length() == 0:
+		if t.val.length() == 0 {
 			t.db.delete(t.key)
-		case isBlockingType(t.val):
+			continue
+		}
+		if isBlockingType(t.val) {
 			c.fsm.signalReady(t.dbi, t.key)
+		}
+		if lru := c.lru(); cur.lru != lru {
+			t.db.restamp(cur, lru)
 		}
 	}
 	c.touched = c.touched[:0]

@@ -96,7 +96,7 @@ func (s *Server) forwarded(c *call) {
 			c.conn.WriteError("ERR invalid forwarded entry")
 			return
 		}
-		if dc := fsm.Lookup(cmd.Args[0]); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
+		if dc := fsm.LookupArgs(cmd.Args); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
 			c.conn.WriteError("ERR forwarded command is not a write")
 			return
 		}
