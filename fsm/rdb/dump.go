@@ -81,8 +81,9 @@ func EncodeDump(rec *Record) ([]byte, error) {
 // Key or expiry. The footer's RDB version must be at most 10 and its CRC-64
 // must match (a zero CRC is not accepted); failures are reported as
 // ErrDumpTooShort, ErrDumpVersion or ErrDumpChecksum. A malformed value
-// yields an error wrapping ErrCorrupt or ErrUnsupported. Bytes after the
-// value are ignored, as Redis's RESTORE ignores them.
+// yields an error wrapping ErrCorrupt or ErrUnsupported. As in Redis's
+// RESTORE, the value is read from the whole payload: bytes after it are
+// ignored, and a value cut short reads on into the footer.
 func DecodeDump(payload []byte) (*Record, error) {
 	if len(payload) < dumpFooterSize {
 		return nil, ErrDumpTooShort
@@ -94,7 +95,9 @@ func DecodeDump(payload []byte) (*Record, error) {
 	if Checksum(payload[:body+2]) != binary.LittleEndian.Uint64(payload[body+2:]) {
 		return nil, ErrDumpChecksum
 	}
-	s := newBytesSource(payload[:body])
+	// Redis decodes from the whole payload: a value cut short reads on
+	// into the footer, and what it leaves of the footer is ignored.
+	s := newBytesSource(payload)
 	t, err := s.readByte()
 	if err != nil {
 		return nil, err
