@@ -135,7 +135,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, bitmapCommands, hyperLogLogCommands, objectCommands, dumpCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, bitmapCommands, hyperLogLogCommands, objectCommands, dumpCommands, sortCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))
