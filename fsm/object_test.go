@@ -3,6 +3,7 @@ package fsm
 import (
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestObjectSpecs(t *testing.T) {
@@ -232,5 +233,13 @@ func TestIdleArithmeticLikeRedis(t *testing.T) {
 	}
 	if got := idleSeconds(5, lruClockMax-5); got != 10 {
 		t.Errorf("idle across the wrap = %d, want 10", got)
+	}
+}
+
+// TestItemSize: the LRU stamp shares the generation's word, so a key
+// costs what it did before OBJECT IDLETIME.
+func TestItemSize(t *testing.T) {
+	if got := unsafe.Sizeof(item{}); got != 56 {
+		t.Fatalf("item is %d bytes, want 56", got)
 	}
 }
