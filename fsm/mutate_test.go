@@ -2,6 +2,8 @@ package fsm
 
 import (
 	"math/rand/v2"
+
+	"github.com/raftis/raftis/fsm/rdb"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,6 +32,10 @@ func TestUsedMemoryAccounting(t *testing.T) {
 	tf := newTestFSM(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"a", "b", "c"}
+	payload, err := rdb.EncodeDump(&rdb.Record{Type: rdb.TypeList, List: [][]byte{[]byte("x"), []byte("y")}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range 3000 {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
@@ -68,6 +74,14 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			args = []string{"linsert", key, "before", field, field + "y"}
 		case 15:
 			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
+		}
+		switch r.IntN(40) {
+		case 0:
+			args = []string{"sort", key, "alpha", "limit", "0", strconv.Itoa(r.IntN(100)), "store", keys[r.IntN(len(keys))]}
+		case 1:
+			args = []string{"restore", key, "0", string(payload), "replace"}
+		case 2:
+			args = []string{"setbit", key, strconv.Itoa(r.IntN(1000)), "1"}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {
