@@ -2,11 +2,11 @@ package fsm
 
 import (
 	"math/rand/v2"
-
-	"github.com/raftis/raftis/fsm/rdb"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/fsm/rdb"
 )
 
 // checkUsedMemory recomputes every database's used memory from its items
