@@ -51,8 +51,10 @@ type Spec struct {
 	// Key positions, as in COMMAND: first key, last key (negative counts
 	// from the end), step. All zero for a command without keys.
 	FirstKey, LastKey, KeyStep int
-	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP), is
-	// the position of the argument that says how many keys follow it.
+	// NumKeysAt, for a command with movable keys (LMPOP, BLMPOP, SINTERCARD,
+	// ZUNION, ...), is the position of the argument that says how many keys follow
+	// it. Keys at FirstKey..LastKey come before those (the destination
+	// of ZUNIONSTORE).
 	NumKeysAt int
 	// KeysFunc, for a command with movable keys whose positions only
 	// parsing tells (SORT's STORE), returns its keys.
@@ -84,8 +86,17 @@ func (s *Spec) Keys(args [][]byte) [][]byte {
 		return s.KeysFunc(args)
 	}
 	if s.NumKeysAt > 0 {
-		return numberedKeys(args, s.NumKeysAt)
+		numbered := numberedKeys(args, s.NumKeysAt)
+		if numbered == nil || s.FirstKey <= 0 {
+			return numbered
+		}
+		return append(s.fixedKeys(args), numbered...)
 	}
+	return s.fixedKeys(args)
+}
+
+// fixedKeys returns the keys at FirstKey..LastKey by KeyStep.
+func (s *Spec) fixedKeys(args [][]byte) [][]byte {
 	if s.FirstKey <= 0 || s.FirstKey >= len(args) {
 		return nil
 	}
@@ -135,7 +146,7 @@ var (
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, bitmapCommands, hyperLogLogCommands, objectCommands, dumpCommands, sortCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperLogLogCommands, objectCommands, dumpCommands, sortCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))

@@ -19,11 +19,11 @@
 // (WRONGTYPE, not an integer, ...) is an ordinary reply, identical on every
 // node.
 //
-// Blocking commands (BLPOP, BLMOVE, BLMPOP, ...) never block here: applied,
-// they pop as Redis does inside MULTI or reply the command's null. The
-// server waits, using BlockingTimeout, BlockingKeys, BlockingDeadline,
-// WouldBlock and the ready hook (SetReadyHook), and proposes the command
-// again once a key it waits on is ready.
+// Blocking commands (BLPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP, ...) never
+// block here: applied, they pop as Redis does inside MULTI or reply the
+// command's null. The server waits, using BlockingTimeout, BlockingKeys,
+// BlockingDeadline, WouldBlock and the ready hook (SetReadyHook), and
+// proposes the command again once a key it waits on is ready.
 //
 // Reads run concurrently with Apply under a read lock. Snapshot captures a
 // copy-on-write view of every keyspace in O(databases) time, so Persist can

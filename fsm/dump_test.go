@@ -122,21 +122,33 @@ func TestRestoreErrorsLikeRedis(t *testing.T) {
 // dumpTestValues are commands that build one value of every type and
 // encoding the FSM has, under key "v".
 var dumpTestValues = map[string][][]string{
-	"string":      {{"SET", "v", "hello"}},
-	"string-int":  {{"SET", "v", "5"}},
-	"string-neg":  {{"SET", "v", "-2147483649"}},
-	"string-long": {{"SET", "v", "123456789012"}},
-	"string-lzf":  {{"SET", "v", strings.Repeat("abcdefgh", 100)}},
-	"string-bin":  {{"SET", "v", "\x00\xff\r\n"}},
-	"string-raw":  {{"SETBIT", "v", "100", "1"}},
-	"string-huge": {{"SET", "v", strings.Repeat("0123456789", 100_000)}},
-	"string-hll":  {{"PFADD", "v", "a", "b", "c"}},
-	"list":        {{"RPUSH", "v", "a", "1", "-5", "\x00\xff", "", "70000", "-2147483649", "9223372036854775807"}},
-	"list-big":    {numbered("RPUSH", "v", 3000, func(i int) string { return strconv.Itoa(i*i*7) + strings.Repeat("y", i%100) })},
-	"list-plain":  {{"RPUSH", "v", "a", strings.Repeat("B", 10_000), "c", strings.Repeat("D", 5000)}},
-	"hash":        {{"HSET", "v", "f", "v", "n", "-300", "bin\x00", "\xff\r\n", "e", ""}},
-	"hash-big":    {numbered("HSET", "v", 1200, func(i int) string { return "f" + strconv.Itoa(i/2) + strings.Repeat("z", i%2) })},
-	"hash-long":   {{"HSET", "v", "x", strings.Repeat("long", 30)}},
+	"string":         {{"SET", "v", "hello"}},
+	"string-int":     {{"SET", "v", "5"}},
+	"string-neg":     {{"SET", "v", "-2147483649"}},
+	"string-long":    {{"SET", "v", "123456789012"}},
+	"string-lzf":     {{"SET", "v", strings.Repeat("abcdefgh", 100)}},
+	"string-bin":     {{"SET", "v", "\x00\xff\r\n"}},
+	"string-raw":     {{"SETBIT", "v", "100", "1"}},
+	"string-huge":    {{"SET", "v", strings.Repeat("0123456789", 100_000)}},
+	"string-hll":     {{"PFADD", "v", "a", "b", "c"}},
+	"list":           {{"RPUSH", "v", "a", "1", "-5", "\x00\xff", "", "70000", "-2147483649", "9223372036854775807"}},
+	"list-big":       {numbered("RPUSH", "v", 3000, func(i int) string { return strconv.Itoa(i*i*7) + strings.Repeat("y", i%100) })},
+	"list-plain":     {{"RPUSH", "v", "a", strings.Repeat("B", 10_000), "c", strings.Repeat("D", 5000)}},
+	"hash":           {{"HSET", "v", "f", "v", "n", "-300", "bin\x00", "\xff\r\n", "e", ""}},
+	"hash-big":       {numbered("HSET", "v", 1200, func(i int) string { return "f" + strconv.Itoa(i/2) + strings.Repeat("z", i%2) })},
+	"hash-long":      {{"HSET", "v", "x", strings.Repeat("long", 30)}},
+	"set-intset16":   {{"SADD", "v", "1", "-5", "300", "0"}},
+	"set-intset32":   {{"SADD", "v", "1", "70000", "-2147483648"}},
+	"set-intset64":   {{"SADD", "v", "-2147483649", "9223372036854775807", "-9223372036854775808", "3"}},
+	"set-intset-big": {numbered("SADD", "v", 500, func(i int) string { return strconv.Itoa(i*i - 1000) })},
+	"set-hashtable":  {{"SADD", "v", "a", "1", "\x00\xff", "", "-0", "01"}},
+	"set-big":        {numbered("SADD", "v", 1500, func(i int) string { return "m" + strconv.Itoa(i) })},
+	"set-long":       {{"SADD", "v", "x", strings.Repeat("long", 30)}},
+	"set-ints-big":   {numbered("SADD", "v", 600, strconv.Itoa)},
+	"zset":           {{"ZADD", "v", "1", "a", "-2.5", "b", "inf", "c", "-inf", "d", "0", "\x00\xff", "1e300", "e", "3", "1"}},
+	"zset-big":       {numbered("ZADD", "v", 600, func(i int) string { return []string{strconv.Itoa(i / 2), "m" + strconv.Itoa(i/2)}[i%2] })},
+	"zset-long":      {{"ZADD", "v", "1", "x", "2", strings.Repeat("long", 30)}},
+	"zset-fraction":  {numbered("ZADD", "v", 300, func(i int) string { return []string{"0." + strconv.Itoa(i*7), "m" + strconv.Itoa(i)}[i%2] })},
 }
 
 // numbered is cmd key followed by n generated arguments.
@@ -174,15 +186,15 @@ func valueView(t *testing.T, do func(args ...string) string, key string) string 
 	for _, r := range reads {
 		reply := do(r...)
 		if sorted {
-			reply = sortedReply(t, reply, typ == statusR("hash"))
+			reply = sortedGroupsReply(t, reply, typ == statusR("hash"))
 		}
 		view = append(view, reply)
 	}
 	return strings.Join(view, "")
 }
 
-// sortedReply sorts an array reply of bulk strings, by pairs if pairs.
-func sortedReply(t *testing.T, reply string, pairs bool) string {
+// sortedGroupsReply sorts an array reply of bulk strings, by pairs if pairs.
+func sortedGroupsReply(t *testing.T, reply string, pairs bool) string {
 	t.Helper()
 	items := arrayItems(t, reply)
 	step := 1
@@ -228,6 +240,9 @@ func TestDumpRestoreWithRedis(t *testing.T) {
 		want := valueView(t, o.do, "v")
 		if got := valueView(t, fsmDo, "v"); got != want {
 			t.Fatalf("%s: the values differ before DUMP:\n%.300q\n%.300q", name, got, want)
+		}
+		if got, want := tf.read("OBJECT", "ENCODING", "v"), o.do("OBJECT", "ENCODING", "v"); got != want {
+			t.Errorf("%s: OBJECT ENCODING %q, redis %q", name, got, want)
 		}
 		theirs := payloadOf(t, o.do("DUMP", "v"))
 		if r := tf.write("RESTORE", "from-redis", "0", theirs); r != okR() {

@@ -23,6 +23,12 @@ var everyType = []struct {
 	{"list-big", [][]string{numbered("RPUSH", "v", 2000, strconv.Itoa)}, []string{"LSET", "%", "1000", "changed"}},
 	{"hash", [][]string{{"HSET", "v", "f", "1", "g", "2"}}, []string{"HINCRBY", "%", "f", "5"}},
 	{"hash-big", [][]string{numbered("HSET", "v", 1200, strconv.Itoa)}, []string{"HDEL", "%", "0"}},
+	{"set-intset", [][]string{{"SADD", "v", "1", "2", "-3"}}, []string{"SADD", "%", "4"}},
+	{"set-intset-big", [][]string{numbered("SADD", "v", 400, strconv.Itoa)}, []string{"SREM", "%", "7"}},
+	{"set", [][]string{{"SADD", "v", "a", "b", "1"}}, []string{"SADD", "%", "x"}},
+	{"set-big", [][]string{numbered("SADD", "v", 1200, func(i int) string { return "m" + strconv.Itoa(i) })}, []string{"SREM", "%", "m5"}},
+	{"zset", [][]string{{"ZADD", "v", "1", "a", "2", "b", "-inf", "c"}}, []string{"ZINCRBY", "%", "1.5", "a"}},
+	{"zset-big", [][]string{numbered("ZADD", "v", 600, func(i int) string { return []string{strconv.Itoa(i), "m" + strconv.Itoa(i/2)}[i%2] })}, []string{"ZREM", "%", "m3"}},
 }
 
 // TestKeyCommandsOnEveryType runs the key-space commands over a key of
@@ -129,13 +135,13 @@ func TestKeyCommandsOnEveryType(t *testing.T) {
 			both("EXISTS", "r2")
 
 			// Enumeration by type.
-			for _, want := range []string{typ, statusR("string"), statusR("list"), statusR("hash"), statusR("none")} {
+			for _, want := range []string{typ, statusR("string"), statusR("list"), statusR("hash"), statusR("set"), statusR("zset"), statusR("none")} {
 				name := strings.TrimSuffix(strings.TrimPrefix(want, "+"), "\r\n")
 				if got, exp := scanAll(t, fsmDo, name), scanAll(t, o.do, name); !slices.Equal(got, exp) {
 					t.Errorf("SCAN TYPE %s: %q, redis %q", name, got, exp)
 				}
 			}
-			if got, want := sortedReply(t, fsmDo("KEYS", "*"), false), sortedReply(t, o.do("KEYS", "*"), false); got != want {
+			if got, want := sortedGroupsReply(t, fsmDo("KEYS", "*"), false), sortedGroupsReply(t, o.do("KEYS", "*"), false); got != want {
 				t.Errorf("KEYS: %q, redis %q", got, want)
 			}
 			both("DEL", "c", "nokey")

@@ -36,11 +36,19 @@ func TestUsedMemoryAccounting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 3000 {
+	setEncs := map[setEncoding]bool{}
+	for i := range 5000 {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
-		switch r.IntN(16) {
+		member := strconv.Itoa(r.IntN(700))
+		switch r.IntN(20) {
+		case 0, 1, 2, 3, 4, 5:
+			member = field
+		case 6:
+			member = "long-" + strings.Repeat(field, 20)
+		}
+		switch r.IntN(29) {
 		case 0, 1, 2:
 			args = []string{"hset", key, field, strconv.Itoa(r.IntN(1000))}
 		case 3:
@@ -74,6 +82,41 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			args = []string{"linsert", key, "before", field, field + "y"}
 		case 15:
 			args = []string{"lmove", key, keys[r.IntN(len(keys))], "LEFT", "RIGHT"}
+		case 16, 17:
+			// Sometimes many members at once: past the listpack limit.
+			args = []string{"zadd", key}
+			for range 1 + r.IntN(4) + r.IntN(2)*100 {
+				args = append(args, strconv.Itoa(r.IntN(50)), field)
+				field = "f" + strconv.Itoa(r.IntN(200))
+			}
+		case 18:
+			args = []string{"zincrby", key, "1.5", field}
+		case 19:
+			args = []string{"zrem", key, field, "f" + strconv.Itoa(r.IntN(200))}
+		case 20:
+			args = []string{[]string{"zpopmin", "zpopmax"}[r.IntN(2)], key, strconv.Itoa(r.IntN(20))}
+		case 21:
+			args = []string{"zremrangebyscore", key, strconv.Itoa(r.IntN(50)), strconv.Itoa(r.IntN(50))}
+		case 22:
+			args = []string{[]string{"zunionstore", "zinterstore", "zdiffstore"}[r.IntN(3)], key, "2", keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
+			if r.IntN(3) == 0 {
+				args = []string{"zrangestore", key, keys[r.IntN(len(keys))], "0", strconv.Itoa(r.IntN(200))}
+			}
+		case 23:
+			args = []string{"sadd", key, member}
+			for range r.IntN(30) {
+				args = append(args, strconv.Itoa(r.IntN(700)))
+			}
+		case 24:
+			args = []string{"srem", key, member, strconv.Itoa(r.IntN(700))}
+		case 25:
+			args = []string{"spop", key, strconv.Itoa(r.IntN(4))}
+		case 26:
+			args = []string{"smove", key, keys[r.IntN(len(keys))], member}
+		case 27:
+			args = []string{[]string{"sinterstore", "sunionstore", "sdiffstore"}[r.IntN(3)], key, keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
+		case 28:
+			args = []string{"spop", key}
 		}
 		switch r.IntN(40) {
 		case 0:
@@ -90,8 +133,15 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		}
 		tf.write(args...)
 		checkUsedMemory(t, tf.f, strconv.Itoa(i)+" "+args[0])
+		checkAllZSets(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		for db := range 2 {
 			tf.f.dbs[db].keys.Scan(func(it item) bool {
+				if s, ok := it.val.(*setValue); ok {
+					setEncs[s.enc] = true
+					if err := checkSet(s); err != nil {
+						t.Fatalf("after %v: key %q: %v", args, it.key, err)
+					}
+				}
 				if c, ok := it.val.(collection); ok && c.length() == 0 {
 					t.Fatalf("after %v: key %q holds an empty %s", args, it.key, c.Type())
 				}
@@ -101,6 +151,9 @@ func TestUsedMemoryAccounting(t *testing.T) {
 				return true
 			})
 		}
+	}
+	if len(setEncs) != 3 {
+		t.Fatalf("sets were only in representations %v", setEncs)
 	}
 	tf.write("flushall")
 	if used := tf.f.UsedMemory(); used != 0 {

@@ -38,12 +38,19 @@ func rdbDataSet() [][]string {
 		[]string{"HSET", "hash\x00bin", "\x00f", "\xffv", "", ""},
 		numbered("RPUSH", "big-list", 100_000, func(i int) string { return strconv.Itoa(i) + strings.Repeat("e", i%50) }),
 		numbered("HSET", "big-hash", 40_000, func(i int) string { return "f" + strconv.Itoa(i) }),
+		[]string{"SADD", "set\x00bin", "\x00", "", "\xff\xfe"},
+		[]string{"ZADD", "zset\x00bin", "1", "\x00", "-inf", "", "0.1", "\xff\xfe"},
+		numbered("SADD", "big-set", 40_000, func(i int) string { return "s" + strconv.Itoa(i) }),
+		numbered("SADD", "big-intset", 512, func(i int) string { return strconv.Itoa(i * 100_000) }),
+		numbered("ZADD", "big-zset", 40_000, func(i int) string { return []string{strconv.Itoa(i % 1000), "z" + strconv.Itoa(i)}[i%2] }),
 		[]string{"SET", "big-string", strings.Repeat("0123456789abcdef", 1<<16)},
 		[]string{"SETBIT", "bitmap", "1000000", "1"},
 		[]string{"SET", "soon", "x", "PX", "3600000"},
 		[]string{"SELECT", "3"},
 		[]string{"HSET", "in3", "f", "v"},
 		[]string{"RPUSH", "in3-list", "a"},
+		[]string{"SADD", "in3-set", "a"},
+		[]string{"ZADD", "in3-zset", "1", "a"},
 		[]string{"SET", "in3-string", "v", "EX", "5000"},
 		[]string{"SELECT", "15"},
 		[]string{"SET", "last", "db"},
@@ -124,7 +131,7 @@ func TestSnapshotLoadsIntoRedisIntact(t *testing.T) {
 	if got, _ := keyspaceView(t, redis.do); got != want {
 		t.Fatalf("redis-server loaded something else:\n%s", firstDiff(got, want))
 	}
-	if n != len(everyType)+15 { // and "later"
+	if n != len(everyType)+22 { // and "later"
 		t.Fatalf("%d keys in the data set", n)
 	}
 }

@@ -226,10 +226,14 @@ func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 	switch rec.Type {
 	case rdb.TypeString:
 		return newString(rec.String), nil
+	case rdb.TypeSet:
+		return setFromRecord(lim, rec.Set)
 	case rdb.TypeHash:
 		return hashFromRecord(lim, rec.Hash)
 	case rdb.TypeList:
 		return listFromRecord(lim, rec.List), nil
+	case rdb.TypeZSet:
+		return zsetFromRecord(lim, rec.ZSet)
 	default:
 		return nil, fmt.Errorf("value type %v is not supported yet", rec.Type)
 	}

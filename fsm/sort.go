@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -34,8 +35,9 @@ import (
 // the same on every node whatever encodings their limits chose. Lists and
 // sorted sets have one order on every node. A set has none: as Redis does
 // for a STORE (and in scripts), BY nosort on a set sorts it as strings,
-// and sets yield their members in their canonical order, the same in
-// every encoding, so that ties stay in the same order everywhere.
+// and sets yield their members in an order the same in every encoding
+// (integers ascending, as an intset holds them, else the canonical
+// order), so that ties stay in the same order everywhere.
 var sortCommands = []*Command{
 	{Spec: Spec{Name: "sort", Arity: -2, Flags: FlagWrite | FlagDenyOOM | FlagMovableKeys, FirstKey: 1, LastKey: 1, KeyStep: 1,
 		KeysFunc: sortKeys, Group: "generic", Summary: "Sort the elements in a list, set or sorted set", ACL: sortACL}, Run: cmdSort},
@@ -54,8 +56,9 @@ type sortable interface {
 	collection
 	// sortRange yields the elements from position from on, backwards
 	// from the end with desc, in the value's own order (lists, sorted
-	// sets). A set ignores both and yields every member in its canonical
-	// order, the same in every encoding.
+	// sets). A set ignores both and yields every member in an order
+	// that depends on its members only (setValue.sortRange). The bytes
+	// stay valid for the command.
 	sortRange(from int, desc bool) iter.Seq[[]byte]
 }
 
@@ -67,6 +70,46 @@ func (l *listValue) sortRange(from int, desc bool) iter.Seq[[]byte] {
 		}
 		for _, e := range walk {
 			if !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+func (z *zsetValue) sortRange(from int, desc bool) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		walk := z.ascend(from)
+		if desc {
+			walk = z.descend(z.n - 1 - from)
+		}
+		for m := range walk {
+			if !yield(m) {
+				return
+			}
+		}
+	}
+}
+
+// sortRange of a set yields integers ascending when every member is one,
+// as Redis reads an intset, and otherwise the canonical order. Both
+// depend on the members only, not on the representation: what SORT
+// STORE keeps of ties is the same on every node, and where Redis's order
+// is defined (an intset) SORT's reply is the same as Redis's.
+func (s *setValue) sortRange(int, bool) iter.Seq[[]byte] {
+	ints := make([]int64, 0, s.n)
+	for m := range s.all() {
+		n, ok := parseInt(m)
+		if !ok {
+			return s.ordered()
+		}
+		ints = append(ints, n)
+	}
+	if !s.isIntset() {
+		slices.Sort(ints)
+	}
+	return func(yield func([]byte) bool) {
+		for _, n := range ints {
+			if !yield(strconv.AppendInt(nil, n, 10)) {
 				return
 			}
 		}
@@ -168,6 +211,9 @@ func (c *Ctx) sort(args [][]byte, readonly bool) {
 			return
 		}
 	}
+	if z, isZSet := src.(*zsetValue); isZSet && z.packed() && !readonly {
+		src = c.unpackForSort(args[1])
+	}
 	isSet := src != nil && src.Type() == "set"
 	if o.dontSort && isSet && o.store != nil {
 		// A set has no order to keep: store it sorted, as Redis does.
@@ -206,6 +252,16 @@ func (c *Ctx) sort(args [][]byte, readonly bool) {
 			}
 		}
 	}
+}
+
+// unpackForSort moves the sorted set at key to its large encoding, as
+// Redis's SORT does before it reads one (OBJECT ENCODING says "skiplist"
+// after it). SORT is a write, applied on every node, so this is done
+// everywhere; SORT_RO, a read, leaves the encoding as it is.
+func (c *Ctx) unpackForSort(key []byte) *zsetValue {
+	z, _, _ := writable[*zsetValue](c, key, nil)
+	z.convert()
+	return z
 }
 
 // sortItems loads the elements to sort, and the positions of the result

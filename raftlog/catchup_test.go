@@ -45,12 +45,16 @@ func TestGateCatchUpAppliesEachEntryOnce(t *testing.T) {
 // from its own log at once, before raft tells it of the commit; raft's
 // own delivery later applies nothing twice.
 func TestFollowerCatchesUpFromTheLeadersWord(t *testing.T) {
+	// Two members: raftis's failure detection, which a busy machine does
+	// not trip, rather than the quick one of the single-member tests.
 	cfg1 := testConfig(StoreWAL, t.TempDir(), true)
+	cfg1.HeartbeatTimeout, cfg1.ElectionTimeout, cfg1.LeaderLeaseTimeout = time.Second, time.Second, 0
 	cfg1.CommitTimeout = time.Hour // followers learn commits only with appends
 	leader := startOne(t, cfg1)
 	defer leader.Close()
 	cfg2 := testConfig(StoreWAL, t.TempDir(), false)
 	cfg2.ID = "n2"
+	cfg2.HeartbeatTimeout, cfg2.ElectionTimeout, cfg2.LeaderLeaseTimeout = time.Second, time.Second, 0
 	fsm2 := &countFSM{}
 	follower, err := Open(cfg2, fsm2)
 	if err != nil {

@@ -250,3 +250,39 @@ func TestReadyWithoutWaitersIsCheap(t *testing.T) {
 		t.Fatalf("ready with no waiters allocates %v times", n)
 	}
 }
+
+// blockZSet registers a client running a sorted-set pop on keys.
+func (h *blockHarness) blockZSet(keys []string, args ...string) *waiter {
+	return h.r.add(0, keys, "zset", cmdOf(args...).Args)
+}
+
+// TestBlockedSortedSetPops checks the sorted-set pops: woken by ZADD and
+// by a store into the key, served in block order, not by a list.
+func TestBlockedSortedSetPops(t *testing.T) {
+	h := newBlockHarness(t)
+	w1 := h.blockZSet([]string{"z"}, "bzpopmin", "z", "0")
+	w2 := h.blockZSet([]string{"other", "z"}, "bzmpop", "0", "2", "other", "z", "MAX", "COUNT", "5")
+	h.pending(w2)
+	h.do("rpush", "z2", "x")
+	h.do("rename", "z2", "z") // a list at the key serves no one
+	h.pending(w2)
+	h.do("del", "z")
+	h.do("zadd", "z", "1", "a", "2", "b", "3", "c")
+	if got := h.result(w1); got != "*3\r\n$1\r\nz\r\n$1\r\na\r\n$1\r\n1\r\n" {
+		t.Fatalf("bzpopmin got %q", got)
+	}
+	if got := h.result(w2); got != "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n" {
+		t.Fatalf("bzmpop got %q", got)
+	}
+	// A store into a waited-on key wakes its clients too.
+	w3 := h.blockZSet([]string{"dst"}, "bzpopmax", "dst", "0")
+	h.pending(w3)
+	h.do("zadd", "src", "5", "m", "7", "n")
+	h.do("zunionstore", "dst", "1", "src", "weights", "2")
+	if got := h.result(w3); got != "*3\r\n$3\r\ndst\r\n$1\r\nn\r\n$2\r\n14\r\n" {
+		t.Fatalf("bzpopmax after a store got %q", got)
+	}
+	if got := h.do("zrange", "dst", "0", "-1", "withscores"); got != "*2\r\n$1\r\nm\r\n$2\r\n10\r\n" {
+		t.Fatalf("dst holds %q", got)
+	}
+}

@@ -93,7 +93,7 @@ func cmdCommandGetKeys(s *Server, c *call) {
 	case errReply != "":
 		c.conn.WriteError("ERR Invalid command specified")
 		return
-	case cmd.FirstKey == 0:
+	case cmd.FirstKey == 0 && cmd.NumKeysAt == 0:
 		c.conn.WriteError("ERR The command has no key arguments")
 		return
 	case !cmd.ArityOK(len(args)):
@@ -222,7 +222,7 @@ func groupACL(group string) []string {
 	switch group {
 	case "generic":
 		return []string{"keyspace"}
-	case "sorted_set":
+	case "sorted-set": // as COMMAND DOCS names the group
 		return []string{"sortedset"}
 	case "transactions":
 		return []string{"transaction"}

@@ -18,8 +18,10 @@ import (
 // One worker measured best: while its entry commits, the next writes queue
 // up and go out together, and Raft pipelines replication on its own. More
 // entries in flight mean more appends on every node for the same writes;
-// on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes, BoltDB) one
-// worker gave 7,750–8,380 req/s, two ~7,200, four 5,400–6,000, eight ~5,600.
+// on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes) one worker
+// gave 7,750–8,380 req/s, two ~7,200, four 5,400–6,000, eight ~5,600 with
+// BoltDB, and with raft-wal's single fsync per append, in one run (median
+// of 5 rounds, busy machine) one 8.0k, two 7.3k, three 6.4k.
 const proposerWorkers = 1
 
 // applyFunc applies cmds as one log entry, on the leader, and returns what

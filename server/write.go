@@ -138,8 +138,9 @@ func (b *batch) flushWrites() {
 // leader wherever this node is, and returns their concatenated replies.
 // It retries, until --apply-timeout, while nothing can have been written.
 func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) {
+	deadline := time.Now().Add(s.cfg.ApplyTimeout)
 	if s.node.IsLeader() {
-		// The common case, first and without a deadline of its own: the
+		// The common case, first and without a context of its own: the
 		// proposer bounds its waits.
 		replies, at, err := s.proposer.submit(cmds, size)
 		if err == nil {
@@ -150,7 +151,7 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) 
 			return nil, err
 		}
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
+	ctx, cancel := context.WithDeadline(s.ctx, deadline)
 	defer cancel()
 	for {
 		changed := s.node.LeaderChanged()

@@ -100,17 +100,16 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 		nd.gate = newApplyGate(nd.FSM)
 		data = nd.gate
 	}
-	// raftis's own configuration (raftlog.DefaultConfig), but for what a
-	// test needs: quicker failure detection (fast enough for quick
-	// failovers, slow enough that a leader keeps its lease on a CI machine
-	// busy with the race detector), and snapshots checked often.
+	// raftis's own configuration (raftlog.DefaultConfig, its failure
+	// detection included: a shorter lease loses leaders on a machine busy
+	// with the race detector and other tests), but for snapshots, checked
+	// often.
 	raftNode, err := raftlog.Open(raftlog.Config{
 		ID: nd.ID, RaftAddr: nd.RaftAddr, Dir: nd.Dir, Bootstrap: bootstrap,
 		Store: c.opts.Store, WALSegmentSize: c.opts.WALSegmentSize,
 		SnapshotThreshold: c.opts.SnapshotThreshold, TrailingLogs: c.opts.TrailingLogs,
 		SnapshotInterval: 200 * time.Millisecond,
-		HeartbeatTimeout: 400 * time.Millisecond, ElectionTimeout: 400 * time.Millisecond,
-		Logger: hclog.New(&hclog.LoggerOptions{Name: nd.ID, Level: hclog.Error, Output: io.Discard}),
+		Logger:           hclog.New(&hclog.LoggerOptions{Name: nd.ID, Level: hclog.Error, Output: io.Discard}),
 	}, data)
 	if err != nil {
 		c.t.Fatalf("open raft %s: %v", nd.ID, err)
@@ -284,9 +283,11 @@ func (c *Cluster) WaitConverged() uint64 {
 	return digest
 }
 
-// Ctx is a context bounded for one client call in tests.
+// Ctx is a context for a test's client calls: it bounds the test (each
+// call is bounded by its client's timeouts too), so it must outlast the
+// restarts and elections the test goes through.
 func Ctx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -59,6 +59,12 @@ func scanCompare(p *pair, cmd []string, want, got []byte) string {
 // scanAll finishes the iteration that first (the reply to cmd) started and
 // returns every key it returned.
 func scanAll(s *side, cmd []string, first []byte) ([]string, error) {
+	return scanAllAt(s, cmd, first, 1)
+}
+
+// scanAllAt is scanAll for a command whose cursor is argument at: 1 for
+// SCAN, 2 for SSCAN, HSCAN and ZSCAN (after the key).
+func scanAllAt(s *side, cmd []string, first []byte, at int) ([]string, error) {
 	reply := first
 	var keys []string
 	for calls := 1; ; calls++ {
@@ -74,7 +80,7 @@ func scanAll(s *side, cmd []string, first []byte) ([]string, error) {
 			return nil, fmt.Errorf("SCAN did not finish after %d calls", calls)
 		}
 		next := slices.Clone(cmd)
-		next[1] = cursor
+		next[at] = cursor
 		if reply, err = s.do(next...); err != nil {
 			return nil, err
 		}

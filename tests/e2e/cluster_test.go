@@ -60,7 +60,9 @@ func TestReplicationWithRedisCLI(t *testing.T) {
 }
 
 // redis-benchmark stops with a non-zero status on the first error reply,
-// so a clean run means every command it sent got a proper reply.
+// so a clean run means every command it sent got a proper reply. Its
+// default test set (no -t) covers every type's common commands; the same
+// tests run again 16 to a pipeline.
 func TestRedisBenchmark(t *testing.T) {
 	needTools(t, "redis-benchmark")
 	// 50 clients saturate a small machine's cores: with the fast test
@@ -74,18 +76,52 @@ func TestRedisBenchmark(t *testing.T) {
 		port int
 	}{{"leader", leader.port}, {"follower", followers[0].port}}
 	for _, target := range targets {
-		for _, pipeline := range []string{"1", "16"} {
-			t.Run(fmt.Sprintf("%s/set,get,incr,mset/P%s", target.name, pipeline), func(t *testing.T) {
-				redisBenchmark(t, target.port, "-t", "set,get,incr,mset", "-c", "50", "-n", "20000", "-P", pipeline)
-			})
-		}
-		t.Run(target.name+"/ping", func(t *testing.T) {
-			redisBenchmark(t, target.port, "-t", "ping", "-c", "50", "-n", "20000")
+		t.Run(target.name+"/default", func(t *testing.T) {
+			out := redisBenchmark(t, target.port, "-c", "50", "-n", "1000")
+			checkBenchmarkTests(t, out, benchmarkDefaultTests)
+		})
+		t.Run(target.name+"/P16", func(t *testing.T) {
+			out := redisBenchmark(t, target.port, "-c", "50", "-n", "4000", "-P", "16",
+				"-t", "ping,set,get,incr,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange,mset")
+			checkBenchmarkTests(t, out, benchmarkDefaultTests)
 		})
 	}
 }
 
-func redisBenchmark(t *testing.T, port int, args ...string) {
+// benchmarkDefaultTests are the rows redis-benchmark 7.0 prints for its
+// default test set.
+var benchmarkDefaultTests = []string{
+	"PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP",
+	"SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LPUSH (needed to benchmark LRANGE)",
+	"LRANGE_100 (first 100 elements)", "LRANGE_300 (first 300 elements)",
+	"LRANGE_500 (first 500 elements)", "LRANGE_600 (first 600 elements)", "MSET (10 keys)",
+}
+
+// checkBenchmarkTests fails the test unless redis-benchmark's CSV output
+// has a row with a positive rate for each of tests.
+func checkBenchmarkTests(t *testing.T, csv string, tests []string) {
+	t.Helper()
+	rates := map[string]float64{}
+	for _, line := range strings.Split(csv, "\n") {
+		fields := strings.Split(strings.TrimSpace(line), `","`)
+		if len(fields) < 2 {
+			continue
+		}
+		rate, err := strconv.ParseFloat(strings.Trim(fields[1], `"`), 64)
+		if err == nil {
+			rates[strings.Trim(fields[0], `"`)] = rate
+		}
+	}
+	for _, test := range tests {
+		if rates[test] <= 0 {
+			t.Errorf("redis-benchmark printed no rate for %s:\n%s", test, csv)
+		}
+	}
+}
+
+// redisBenchmark runs redis-benchmark against port with --csv and args,
+// fails the test on an error reply, and returns its output.
+func redisBenchmark(t *testing.T, port int, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -97,6 +133,7 @@ func redisBenchmark(t *testing.T, port int, args ...string) {
 		t.Fatalf("redis-benchmark %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	t.Logf("redis-benchmark %s\n%s", strings.Join(args, " "), out)
+	return string(out)
 }
 
 // SIGKILL the leader while clients write through the followers: a new

@@ -6,7 +6,8 @@
 //
 //	go test -count=1 ./tests/e2e/
 //
-// When redis-cli or redis-benchmark is not installed the tests that need
+// When redis-cli, redis-benchmark, redis-server or python3 with the redis
+// module (Debian's python3-redis) is not installed the tests that need
 // them are skipped, unless the CI environment variable is set: then they
 // fail. Every process a test starts is stopped by pid in t.Cleanup; when a
 // test fails, the tail of each node's log is printed.

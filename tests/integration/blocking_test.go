@@ -109,3 +109,44 @@ func waitBlocked(t *testing.T, addr string, n int) {
 		return strings.Contains(cl.do("INFO", "clients"), want)
 	})
 }
+
+// TestBlockedSortedSetPopsOnAnyNodeAreServed blocks BZPOPMIN on the
+// leader and BZMPOP on a follower; one ZADD through the other follower
+// serves both, in block order, and what they popped is gone on every node.
+func TestBlockedSortedSetPopsOnAnyNodeAreServed(t *testing.T) {
+	c := tc.Start(t, 3, tc.Options{})
+	leader, follower := c.Leader(), c.Followers()[0]
+	onLeader := dialRaw(t, leader.RedisAddr)
+	onFollower := dialRaw(t, follower.RedisAddr)
+	adder := dialRaw(t, c.Followers()[1].RedisAddr)
+
+	onLeader.Send("BZPOPMIN", "board", "0")
+	if err := onLeader.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	waitBlocked(t, leader.RedisAddr, 1)
+	onFollower.Send("BZMPOP", "0", "1", "board", "MAX", "COUNT", "2")
+	if err := onFollower.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	waitBlocked(t, follower.RedisAddr, 1)
+	if got := adder.do("ZADD", "board", "1", "a", "2", "b", "3", "c", "4", "d"); got != ":4\r\n" {
+		t.Fatalf("zadd: %q", got)
+	}
+	if got := onLeader.read(); got != "*3\r\n$5\r\nboard\r\n$1\r\na\r\n$1\r\n1\r\n" {
+		t.Fatalf("bzpopmin replied %q", got)
+	}
+	if got := onFollower.read(); got != "*2\r\n$5\r\nboard\r\n*2\r\n*2\r\n$1\r\nd\r\n$1\r\n4\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n" {
+		t.Fatalf("bzmpop replied %q", got)
+	}
+	c.WaitConverged()
+	for _, nd := range c.Running() {
+		if got := dialRaw(t, nd.RedisAddr).do("ZRANGE", "board", "0", "-1"); got != "*1\r\n$1\r\nb\r\n" {
+			t.Fatalf("%s: zrange = %q", nd.ID, got)
+		}
+	}
+	// A timeout on an empty key answers a null array, as Redis does.
+	if got := onFollower.do("BZPOPMAX", "none", "0.05"); got != "*-1\r\n" {
+		t.Fatalf("bzpopmax timeout: %q", got)
+	}
+}

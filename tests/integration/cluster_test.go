@@ -187,14 +187,12 @@ func testNewNodeGetsDataBySnapshotInstall(t *testing.T, store raftlog.StoreKind)
 	c := tc.Start(t, 3, tc.Options{SnapshotThreshold: 64, TrailingLogs: 16, Store: store, WALSegmentSize: 8 << 10})
 	ctx := tc.Ctx(t)
 	acked := map[string]string{}
-	leader := c.Leader()
 	for i := 0; i < 400; i++ {
 		key, val := fmt.Sprintf("k%d", i), strings.Repeat("x", i%50)
-		if err := leader.Client().Set(ctx, key, val, 0).Err(); err != nil {
-			t.Fatal(err)
-		}
+		setRetrying(t, c, key, val)
 		acked[key] = val
 	}
+	leader := c.Leader()
 	if err := leader.Client().Do(ctx, "raft", "snapshot").Err(); err != nil {
 		t.Fatalf("RAFT SNAPSHOT: %v", err)
 	}
@@ -302,6 +300,33 @@ func TestMaxStalenessCountsWhatAFollowerHasApplied(t *testing.T) {
 		got, err := f.Client().Get(ctx, "k").Result()
 		return err == nil && got == "v"
 	})
+}
+
+// setRetrying SETs key on the leader, again on whichever node leads if the
+// cluster answers that it could not run the write (an election on a busy
+// machine): SET is idempotent, so a write of unknown outcome may be retried.
+func setRetrying(t *testing.T, c *tc.Cluster, key, val string) {
+	t.Helper()
+	setVia(t, c, nil, key, val)
+}
+
+// setVia is setRetrying through nd (the leader if nil): a follower
+// forwards the write.
+func setVia(t *testing.T, c *tc.Cluster, nd *tc.Node, key, val string) {
+	t.Helper()
+	ctx := tc.Ctx(t)
+	var err error
+	tc.Poll(t, 20*time.Second, "SET "+key+" to be acknowledged", func() bool {
+		via := nd
+		if via == nil {
+			via = c.Leader()
+		}
+		err = via.Client().Set(ctx, key, val, 0).Err()
+		return err == nil || !(strings.HasPrefix(err.Error(), "UNCERTAIN ") || strings.HasPrefix(err.Error(), "CLUSTERDOWN "))
+	})
+	if err != nil {
+		t.Fatalf("SET %s: %v", key, err)
+	}
 }
 
 // assertHas checks that nd holds every key of want with its value.
