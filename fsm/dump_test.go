@@ -100,6 +100,22 @@ func TestRestoreErrorsLikeRedis(t *testing.T) {
 		{cmd("RESTORE", "k", "0", reseal([]byte{1, 0}, 10), "REPLACE"), errR(errBadDumpValue)},      // an empty list
 		{cmd("RESTORE", "k", "0", reseal([]byte{8, 1, 'a'}, 10), "REPLACE"), errR(errBadDumpValue)}, // no type 8
 		{cmd("RESTORE", "k", "0", reseal([]byte{2, 2, 1, 'a', 1, 'a'}, 10), "REPLACE"), errR(errBadDumpValue)},
+		// Sorted sets: empty, a member twice, a NaN score (as text and
+		// binary), and an intset that lies about its size.
+		{cmd("RESTORE", "k", "0", reseal([]byte{3, 0}, 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{5, 0}, 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{3, 2, 1, 'a', 1, '1', 1, 'a', 1, '2'}, 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{3, 1, 1, 'a', 253}, 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal(append([]byte{5, 1, 1, 'a'}, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f), 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{11, 12, 2, 0, 0, 0, 3, 0, 0, 0, 1, 0, 2, 0}, 10), "REPLACE"), errR(errBadDumpValue)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{3, 2, 1, 'a', 254, 1, 'b', 255}, 10), "REPLACE"), okR()},
+		{cmd("ZRANGE", "k", "0", "-1", "WITHSCORES"), arrR(bulkR("b"), bulkR("-inf"), bulkR("a"), bulkR("inf"))},
+		{cmd("OBJECT", "ENCODING", "k"), bulkR("listpack")},
+		{cmd("RESTORE", "k", "0", reseal([]byte{11, 12, 2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 2, 0}, 10), "REPLACE"), okR()},
+		{cmd("SMEMBERS", "k"), arrR(bulkR("1"), bulkR("2"))},
+		{cmd("OBJECT", "ENCODING", "k"), bulkR("intset")},
+		{cmd("DEL", "k"), intR(1)},
+		{cmd("RESTORE", "k", "0", reseal([]byte{0, 1, '\n'}, 10)), okR()},
 		{cmd("GET", "k"), bulkR("\n")},
 		// REPLACE of another type; TTLs.
 		{cmd("RESTORE", "k", "100000", l, "REPLACE"), okR()},

@@ -1,6 +1,7 @@
 package fsm
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -242,4 +243,71 @@ func TestItemSize(t *testing.T) {
 	if got := unsafe.Sizeof(item{}); got != 56 {
 		t.Fatalf("item is %d bytes, want 56", got)
 	}
+}
+
+// TestCollectionEncodingsLikeRedis grows a value of each collection type
+// one element at a time past its limits, and with elements of growing
+// length, and checks OBJECT ENCODING against Redis at every size; then
+// shrinks it (an encoding never goes back) and rebuilds it through the
+// commands that make a new value (STORE results, COPY, RESTORE).
+func TestCollectionEncodingsLikeRedis(t *testing.T) {
+	o := newOracle(t)
+	tf := newTestFSM(t)
+	both := func(args ...string) {
+		t.Helper()
+		want := o.do(args...)
+		if got := tf.do(args...); got != want {
+			t.Fatalf("%.80q: %q, redis %q", args, got, want)
+		}
+	}
+	elem := func(i int) string { return strconv.Itoa(i * 7) }
+	grow := map[string]func(key string, i int) []string{
+		"list":   func(k string, i int) []string { return []string{"RPUSH", k, elem(i)} },
+		"hash":   func(k string, i int) []string { return []string{"HSET", k, "f" + elem(i), elem(i)} },
+		"intset": func(k string, i int) []string { return []string{"SADD", k, elem(i)} },
+		"set":    func(k string, i int) []string { return []string{"SADD", k, "m" + elem(i)} },
+		"zset":   func(k string, i int) []string { return []string{"ZADD", k, strconv.Itoa(i % 5), "m" + elem(i)} },
+	}
+	for name, add := range grow {
+		t.Run(name, func(t *testing.T) {
+			both("FLUSHALL")
+			for i := range 600 {
+				both(add("v", i)...)
+				both("OBJECT", "ENCODING", "v")
+			}
+			// Results and copies take the encoding their size calls for.
+			both("COPY", "v", "c")
+			both("OBJECT", "ENCODING", "c")
+			both("SORT", "v", "ALPHA", "LIMIT", "0", "3", "STORE", "sorted")
+			both("OBJECT", "ENCODING", "sorted")
+			// Elements of growing length, one more each time.
+			for n := 40; n <= 70; n++ {
+				args := add("w"+strconv.Itoa(n), 0)
+				args[len(args)-1] = strings.Repeat("7", n)
+				both(args...)
+				both("OBJECT", "ENCODING", args[1])
+			}
+		})
+	}
+	t.Run("stores", func(t *testing.T) {
+		both("FLUSHALL")
+		for i := range 130 {
+			both("SADD", "s1", elem(i))
+			both("ZADD", "z1", strconv.Itoa(i), "m"+elem(i))
+		}
+		both("SADD", "s2", "1", "2", "x")
+		for _, c := range [][]string{
+			{"SINTERSTORE", "d", "s1", "s2"}, {"SUNIONSTORE", "d", "s1", "s2"}, {"SDIFFSTORE", "d", "s1", "s2"},
+			{"ZUNIONSTORE", "d", "2", "z1", "s2"}, {"ZINTERSTORE", "d", "2", "z1", "s1"}, {"ZRANGESTORE", "d", "z1", "0", "9"},
+			{"ZDIFFSTORE", "d", "1", "z1"},
+		} {
+			both(c...)
+			both("OBJECT", "ENCODING", "d")
+		}
+		// Shrinking never changes the encoding back.
+		both("ZREMRANGEBYRANK", "z1", "0", "-3")
+		both("OBJECT", "ENCODING", "z1")
+		both("SREM", "s2", "x")
+		both("OBJECT", "ENCODING", "s2")
+	})
 }
