@@ -74,26 +74,31 @@ func (c *Ctx) bitField(args [][]byte, readOnly bool) {
 		c.Error(errBitFieldRO)
 		return
 	}
-	it, _, _, ok := c.stringForUpdate(args[1])
+	it, cur, found, ok := c.stringForUpdate(args[1])
 	if !ok {
 		return
 	}
 	// Like Redis, the key is created (or grown) even if every write then
 	// fails with OVERFLOW FAIL.
 	val := c.privateString(it, int(highest>>3)+1)
+	changed := !found || len(val) > len(cur)
 	c.Array(len(ops))
 	for _, o := range ops {
 		if o.op == fieldGet {
 			c.Int(o.get(val))
 			continue
 		}
-		if reply, ok := o.apply(val); ok {
+		reply, ok, set := o.apply(val)
+		changed = changed || set
+		if ok {
 			c.Int(reply)
 		} else {
 			c.Null()
 		}
 	}
-	c.storeString(it, val)
+	if changed {
+		c.storeString(it, val)
+	} // else no byte changed: as in Redis 7.0, no write a WATCH sees
 }
 
 // parseFieldOps parses BITFIELD's operations, replying the error of the
@@ -180,8 +185,9 @@ func (o *fieldOp) get(val []byte) int64 {
 
 // apply runs a SET or INCRBY on val, which is long enough. It returns the
 // reply (SET: the old value; INCRBY: the new one) and false, writing
-// nothing, when the value overflows under OVERFLOW FAIL.
-func (o *fieldOp) apply(val []byte) (int64, bool) {
+// nothing, when the value overflows under OVERFLOW FAIL; and whether the
+// field's bits changed.
+func (o *fieldOp) apply(val []byte) (int64, bool, bool) {
 	old := getBits(val, o.offset, o.bits)
 	var next, reply uint64
 	var overflowed bool
@@ -219,10 +225,10 @@ func (o *fieldOp) apply(val []byte) (int64, bool) {
 		}
 	}
 	if overflowed && o.overflow == overflowFail {
-		return 0, false
+		return 0, false, false
 	}
 	setBits(val, o.offset, o.bits, next)
-	return int64(reply), true
+	return int64(reply), true, getBits(val, o.offset, o.bits) != old
 }
 
 // getBits reads width bits at offset, the first bit the most significant;

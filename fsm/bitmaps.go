@@ -44,9 +44,14 @@ func cmdSetBit(c *Ctx, args [][]byte) {
 		return
 	}
 	idx, shift := offset>>3, 7-offset&7
-	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on && stringValue(cur).Encoding() == "raw" {
-		// Nothing changes: no private copy of a shared bitmap. (Redis
-		// makes the string raw even so: one that is not yet is copied.)
+	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on {
+		// Nothing changes: no private copy of a shared bitmap, and, as
+		// in Redis 7.0, no change a WATCH sees. Redis makes the string
+		// raw even so: one that is not yet is copied, its mod kept.
+		if stringValue(cur).Encoding() != "raw" {
+			it.val, it.gen, it.lru = rawString(c.privateString(it, len(cur))), c.fsm.gen, c.lru()
+			c.db.put(it)
+		}
 		c.Int(on)
 		return
 	}

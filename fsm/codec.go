@@ -11,8 +11,9 @@ import (
 type EntryType byte
 
 const (
-	// EntryCommands carries one or more data commands (a connection's
-	// pipelined writes, or later a MULTI/EXEC block) applied in order.
+	// EntryCommands carries one or more data commands (connections'
+	// pipelined writes, and transaction blocks when FlagAtomic is set)
+	// applied in order.
 	EntryCommands EntryType = 1
 	// EntryExpire names keys the leader saw expired. Each Cmd holds one key
 	// in Args[0]; it is deleted only if expired at the entry's Time.
@@ -25,16 +26,44 @@ const (
 // Entry flags. A decoder refuses bits it does not know, so an old node
 // stops instead of silently ignoring a feature it cannot apply.
 const (
-	// FlagAtomic marks a transaction (MULTI/EXEC): the replies form one array.
+	// FlagAtomic marks an EntryCommands entry that carries transaction
+	// blocks (MULTI/EXEC): each block is a command of the entry whose
+	// argument count is 0, and a section after the commands gives every
+	// such command, in order, its block (see Encode). A block is applied
+	// as one unit, with one array reply; the other commands of the entry
+	// (other clients' writes) are applied around it as usual. Encode sets
+	// the flag when a command has a Block.
 	FlagAtomic uint64 = 1 << iota
 
 	knownFlags = FlagAtomic
 )
 
-// Cmd is one command of an entry: the database it runs in and its argv.
+// Cmd is one command of an entry: the database it runs in and its argv;
+// or, with Block set (and no Args), a whole transaction.
 type Cmd struct {
-	DB   int
-	Args [][]byte
+	DB    int
+	Args  [][]byte
+	Block *Block
+}
+
+// Block is a transaction: what EXEC runs. The guards are checked first
+// (WATCH); if one fails nothing runs and the reply is the null array,
+// else the commands run in order, each in its own database, and their
+// replies form one array. Nothing else runs between them on any node.
+type Block struct {
+	Cmds   []Cmd // plain commands, never blocks
+	Guards []Guard
+}
+
+// Guard is a WATCHed key, as the node where WATCH ran saw it: the block
+// fails if the key has changed since (see guardHolds).
+type Guard struct {
+	DB  int
+	Key []byte
+	// Index is the index of the last entry the watching node had applied.
+	Index uint64
+	// Live: the key existed, and had not expired, at that point.
+	Live bool
 }
 
 // Entry is the decoded form of a Raft log entry.
@@ -58,31 +87,105 @@ var ErrCorruptEntry = errors.New("corrupt log entry")
 // Encode appends the binary form of e to dst:
 //
 //	type:1 | time:varint | seed:8 LE | flags:uvarint | ncmds:uvarint |
-//	ncmds × ( db:uvarint | argc:uvarint | argc × ( len:uvarint | bytes ) )
+//	ncmds × cmd
+//	[ with FlagAtomic: nblocks:uvarint | nblocks × block ]
+//
+//	cmd   = db:uvarint | argc:uvarint | argc × ( len:uvarint | bytes )
+//	block = ncmds:uvarint | ncmds × cmd | nguards:uvarint | nguards × guard
+//	guard = db:uvarint | len:uvarint | key | index:uvarint | live:1 (0 or 1)
+//
+// A command with a Block is written as its db and an argc of 0, and its
+// block goes to the blocks section, in the order of the commands. With
+// FlagAtomic every command of argc 0 is a block's (the server never
+// proposes an empty command).
 func (e *Entry) Encode(dst []byte) []byte {
+	flags := e.Flags
+	if e.hasBlocks() {
+		flags |= FlagAtomic
+	}
 	dst = append(dst, byte(e.Type))
 	dst = binary.AppendVarint(dst, e.Time)
 	dst = binary.LittleEndian.AppendUint64(dst, e.Seed)
-	dst = binary.AppendUvarint(dst, e.Flags)
+	dst = binary.AppendUvarint(dst, flags)
 	dst = binary.AppendUvarint(dst, uint64(len(e.Cmds)))
+	nblocks := 0
 	for _, c := range e.Cmds {
-		dst = binary.AppendUvarint(dst, uint64(c.DB))
-		dst = binary.AppendUvarint(dst, uint64(len(c.Args)))
-		for _, a := range c.Args {
-			dst = binary.AppendUvarint(dst, uint64(len(a)))
-			dst = append(dst, a...)
+		if c.Block != nil {
+			nblocks++
+			dst = binary.AppendUvarint(dst, uint64(c.DB))
+			dst = binary.AppendUvarint(dst, 0)
+			continue
+		}
+		dst = appendCmd(dst, c)
+	}
+	if flags&FlagAtomic == 0 {
+		return dst
+	}
+	dst = binary.AppendUvarint(dst, uint64(nblocks))
+	for _, c := range e.Cmds {
+		if c.Block == nil {
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(c.Block.Cmds)))
+		for _, inner := range c.Block.Cmds {
+			dst = appendCmd(dst, inner)
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(c.Block.Guards)))
+		for _, g := range c.Block.Guards {
+			dst = binary.AppendUvarint(dst, uint64(g.DB))
+			dst = binary.AppendUvarint(dst, uint64(len(g.Key)))
+			dst = append(dst, g.Key...)
+			dst = binary.AppendUvarint(dst, g.Index)
+			live := byte(0)
+			if g.Live {
+				live = 1
+			}
+			dst = append(dst, live)
 		}
 	}
 	return dst
 }
 
+func appendCmd(dst []byte, c Cmd) []byte {
+	dst = binary.AppendUvarint(dst, uint64(c.DB))
+	dst = binary.AppendUvarint(dst, uint64(len(c.Args)))
+	for _, a := range c.Args {
+		dst = binary.AppendUvarint(dst, uint64(len(a)))
+		dst = append(dst, a...)
+	}
+	return dst
+}
+
+func (e *Entry) hasBlocks() bool {
+	for _, c := range e.Cmds {
+		if c.Block != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // SizeHint is an upper bound of len(e.Encode(nil)), used to size buffers.
 func (e *Entry) SizeHint() int {
-	n := 1 + binary.MaxVarintLen64 + 8 + binary.MaxVarintLen64*2
+	n := 1 + binary.MaxVarintLen64 + 8 + binary.MaxVarintLen64*3
 	for _, c := range e.Cmds {
+		n += cmdSizeHint(c)
+	}
+	return n
+}
+
+func cmdSizeHint(c Cmd) int {
+	n := 2 * binary.MaxVarintLen64
+	for _, a := range c.Args {
+		n += binary.MaxVarintLen64 + len(a)
+	}
+	if b := c.Block; b != nil {
 		n += 2 * binary.MaxVarintLen64
-		for _, a := range c.Args {
-			n += binary.MaxVarintLen64 + len(a)
+		for _, inner := range b.Cmds {
+			n += cmdSizeHint(inner)
+		}
+		for _, g := range b.Guards {
+			n += 3*binary.MaxVarintLen64 + len(g.Key) + 1
 		}
 	}
 	return n
@@ -104,18 +207,12 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	if e.Flags&^knownFlags != 0 {
 		return nil, fmt.Errorf("%w: unknown flags %#x", ErrCorruptEntry, e.Flags)
 	}
-	n := d.count(maxCmdsPerEntry)
-	if d.err == nil && n > 0 {
-		e.Cmds = make([]Cmd, 0, min(n, len(data)))
+	if e.Flags&FlagAtomic != 0 && e.Type != EntryCommands {
+		return nil, fmt.Errorf("%w: transaction blocks in an entry of type %d", ErrCorruptEntry, e.Type)
 	}
-	for i := 0; i < n && d.err == nil; i++ {
-		db := d.count(NumDatabases - 1)
-		argc := d.count(maxArgsPerCmd)
-		args := make([][]byte, 0, min(argc, len(d.buf)))
-		for j := 0; j < argc && d.err == nil; j++ {
-			args = append(args, d.bytes())
-		}
-		e.Cmds = append(e.Cmds, Cmd{DB: db, Args: args})
+	e.Cmds = d.cmds()
+	if e.Flags&FlagAtomic != 0 {
+		d.blocks(e.Cmds)
 	}
 	if d.err == nil && len(d.buf) != 0 {
 		d.err = fmt.Errorf("%d trailing bytes", len(d.buf))
@@ -124,6 +221,65 @@ func DecodeEntry(data []byte) (*Entry, error) {
 		return nil, fmt.Errorf("%w: %w", ErrCorruptEntry, d.err)
 	}
 	return e, nil
+}
+
+// cmds reads a count and that many commands.
+func (d *decoder) cmds() []Cmd {
+	n := d.count(maxCmdsPerEntry)
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	cmds := make([]Cmd, 0, min(n, len(d.buf)))
+	for i := 0; i < n && d.err == nil; i++ {
+		db := d.count(NumDatabases - 1)
+		argc := d.count(maxArgsPerCmd)
+		args := make([][]byte, 0, min(argc, len(d.buf)))
+		for j := 0; j < argc && d.err == nil; j++ {
+			args = append(args, d.bytes())
+		}
+		cmds = append(cmds, Cmd{DB: db, Args: args})
+	}
+	return cmds
+}
+
+// blocks reads the blocks section and gives each command of cmds with no
+// arguments its block, in order; there must be exactly one per such
+// command.
+func (d *decoder) blocks(cmds []Cmd) {
+	n := d.count(maxCmdsPerEntry)
+	next := 0
+	for i := 0; i < n && d.err == nil; i++ {
+		for next < len(cmds) && len(cmds[next].Args) != 0 {
+			next++
+		}
+		if next == len(cmds) {
+			d.fail(fmt.Errorf("%d blocks for fewer placeholders", n))
+			return
+		}
+		b := &Block{Cmds: d.cmds()}
+		ng := d.count(maxCmdsPerEntry)
+		if d.err == nil && ng > 0 {
+			b.Guards = make([]Guard, 0, min(ng, len(d.buf)))
+		}
+		for j := 0; j < ng && d.err == nil; j++ {
+			g := Guard{DB: d.count(NumDatabases - 1), Key: d.bytes(), Index: d.uvarint()}
+			switch d.byte() {
+			case 0:
+			case 1:
+				g.Live = true
+			default:
+				d.fail(errors.New("bad guard flag"))
+			}
+			b.Guards = append(b.Guards, g)
+		}
+		cmds[next].Args, cmds[next].Block = nil, b
+		next++
+	}
+	for ; next < len(cmds) && d.err == nil; next++ {
+		if len(cmds[next].Args) == 0 {
+			d.fail(errors.New("a placeholder without its block"))
+		}
+	}
 }
 
 // decoder reads from buf and remembers the first error; once it is set every

@@ -44,9 +44,10 @@ func (c *Ctx) exec(args [][]byte) {
 		c.Error("ERR write command '" + cmd.Name + "' cannot run as a read")
 		return
 	}
+	start := len(c.out)
 	cmd.Run(c, args)
 	if len(c.touched) > 0 {
-		c.settle()
+		c.settle(len(c.out) > start && c.out[start] == '-')
 	}
 }
 

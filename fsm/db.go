@@ -19,6 +19,10 @@ type item struct {
 	expireAt int64  // absolute deadline in ms; 0 = no expiry
 	gen      uint32 // snapshot generation val was made private in
 	lru      uint32 // Redis's LRU clock when the key was last written (idle.go)
+	// mod is the index of the log entry that last changed the key (its
+	// value or deadline): what a WATCH guard compares with (watch.go).
+	// db.set and settle stamp it; nothing else may change a key.
+	mod uint64
 }
 
 func itemLess(a, b item) bool {
@@ -44,21 +48,27 @@ type DB struct {
 	// used is the estimated bytes of the keys and values (itemSize), kept
 	// up to date by set, delete and settle.
 	used int64
+	// watchState is what WATCH guards need besides item.mod: deleted
+	// keys, the highest index stamped, the last SWAPDB (watch.go).
+	watchState
 }
 
 // itemOverhead is the estimated cost of a key besides its name and value:
 // its slot in the B-tree (the item and the tree's slack).
-const itemOverhead = 72
+const itemOverhead = 80
 
 // itemSize estimates the bytes key and value take in the keyspace.
 func itemSize(it *item) int64 {
 	return int64(itemOverhead + len(it.key) + it.val.memSize())
 }
 
-func newDB() *DB {
+// newDB returns an empty database whose changes are stamped with the
+// index at points to (the FSM's index of the entry being applied).
+func newDB(at *uint64) *DB {
 	return &DB{
-		keys:     btree.NewBTreeGOptions(itemLess, btree.Options{NoLocks: true}),
-		volatile: make(map[string]int64),
+		keys:       btree.NewBTreeGOptions(itemLess, btree.Options{NoLocks: true}),
+		volatile:   make(map[string]int64),
+		watchState: watchState{at: at},
 	}
 }
 
@@ -70,8 +80,16 @@ func (db *DB) get(key string) (item, bool) {
 	return db.keys.Get(item{hash: keyHash(key), key: key})
 }
 
-// set stores it, replacing any previous item of the same key.
+// set stores it, replacing any previous item of the same key, as changed
+// by the entry being applied.
 func (db *DB) set(it item) {
+	it.mod = db.stamp()
+	db.put(it)
+}
+
+// put stores it with the mod it carries: a value copied for a snapshot's
+// sake (not a change), or an item loaded from a snapshot.
+func (db *DB) put(it item) {
 	if it.hash == 0 {
 		it.hash = keyHash(it.key)
 	}
@@ -87,21 +105,25 @@ func (db *DB) set(it item) {
 	}
 }
 
-// restamp replaces it, an item got from db, unchanged but for its LRU
-// stamp: a collection changed in place was written.
-func (db *DB) restamp(it item, lru uint32) {
-	it.lru = lru
-	db.keys.Set(it)
+// delete removes key and reports whether it existed (expired or not). The
+// deletion is remembered for WATCH guards on keys that did not exist.
+func (db *DB) delete(key string) bool {
+	prev, ok := db.remove(key)
+	if ok {
+		db.gone.add(key, prev.mod)
+	}
+	return ok
 }
 
-// delete removes key and reports whether it existed (expired or not).
-func (db *DB) delete(key string) bool {
+// remove deletes key without remembering it: a collection a command
+// created and left empty, which Redis never stored.
+func (db *DB) remove(key string) (item, bool) {
 	prev, ok := db.keys.Delete(item{hash: keyHash(key), key: key})
 	if ok {
 		db.used -= itemSize(&prev)
 	}
 	delete(db.volatile, key)
-	return ok
+	return prev, ok
 }
 
 // copyForSnapshot returns an O(1) copy-on-write view of the keyspace.

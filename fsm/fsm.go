@@ -31,6 +31,13 @@ type FSM struct {
 	readyHook atomic.Pointer[func([]ReadyKey)]
 	ready     []ReadyKey
 
+	// index is the index of the entry being applied, then of the last
+	// one applied (under mu): changes are stamped with it (item.mod) and
+	// WATCH reads it. txnEpoch is the index of the first entry that
+	// carried a transaction; guards from before it never hold (watch.go).
+	index    uint64
+	txnEpoch uint64
+
 	applied   atomic.Uint64
 	appliedMu sync.Mutex
 	appliedCh chan struct{} // closed and replaced whenever applied advances
@@ -62,7 +69,7 @@ func New() *FSM {
 	f := &FSM{nodes: make(map[string]string), appliedCh: make(chan struct{})}
 	f.SetLimits(DefaultLimits)
 	for i := range f.dbs {
-		f.dbs[i] = newDB()
+		f.dbs[i] = newDB(&f.index)
 	}
 	return f
 }
@@ -81,6 +88,7 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	f.mu.Lock()
 	for i, l := range logs {
 		if l.Type == raft.LogCommand {
+			f.index = l.Index
 			results[i] = f.applyEntry(l.Data)
 		}
 	}
@@ -98,6 +106,9 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 		panic(fmt.Sprintf("fsm: %v", err))
 	}
 	f.clock = max(f.clock, e.Time)
+	if e.Flags&FlagAtomic != 0 && f.txnEpoch == 0 {
+		f.txnEpoch = f.index
+	}
 	switch e.Type {
 	case EntryCommands:
 		return f.applyCommands(e)
@@ -113,8 +124,12 @@ func (f *FSM) applyCommands(e *Entry) *Result {
 	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed, lim: f.limits.Load()}
 	ends := make([]int, len(e.Cmds))
 	for i, cmd := range e.Cmds {
-		c.selectDB(cmd.DB)
-		c.exec(cmd.Args)
+		if cmd.Block != nil {
+			c.execBlock(cmd.Block)
+		} else {
+			c.selectDB(cmd.DB)
+			c.exec(cmd.Args)
+		}
 		ends[i] = len(c.out)
 	}
 	return &Result{Replies: c.out, Count: len(e.Cmds), Ends: ends}
@@ -146,11 +161,15 @@ func (f *FSM) applyNode(e *Entry) {
 
 // Read runs read-only commands, in order and under one read lock, against
 // the local data set and appends their replies to dst. now is the caller's
-// clock (keys whose deadline has passed are absent); seed feeds commands
-// that pick at random.
+// clock, raised to the data set's clock (the latest entry time applied):
+// keys whose deadline has passed by either are absent, so a key hidden
+// once on a node with a fast clock is not shown again by a node with a
+// slower one that has applied the same entries. seed feeds commands that
+// pick at random.
 func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte) []byte {
-	c := Ctx{fsm: f, now: now, rng: seed, out: dst, lim: f.limits.Load()}
+	c := Ctx{fsm: f, rng: seed, out: dst, lim: f.limits.Load()}
 	f.mu.RLock()
+	c.now = max(now, f.clock)
 	c.selectDB(db)
 	for _, args := range cmds {
 		c.exec(args)

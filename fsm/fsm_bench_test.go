@@ -9,7 +9,7 @@ import (
 )
 
 // loadKeys fills db 0 with n string keys through the apply path.
-func loadKeys(b *testing.B, f *FSM, n int) {
+func loadKeys(b testing.TB, f *FSM, n int) {
 	b.Helper()
 	const perEntry = 1000
 	for i := 0; i < n; i += perEntry {

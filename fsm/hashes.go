@@ -74,6 +74,7 @@ func cmdHSetNX(c *Ctx, args [][]byte) {
 		return
 	}
 	if _, exists := h.get(args[2]); exists {
+		c.unchanged(h) // as in Redis, an existing field is no write
 		c.Int(0)
 		return
 	}
@@ -129,6 +130,9 @@ func cmdHDel(c *Ctx, args [][]byte) {
 					break
 				}
 			}
+		}
+		if n == 0 {
+			c.unchanged(h)
 		}
 	}
 	c.Int(n)

@@ -281,7 +281,7 @@ func cmdFlushDB(c *Ctx, args [][]byte) {
 	if !c.flushOptionsOK(args) {
 		return
 	}
-	c.fsm.dbs[c.dbi] = newDB()
+	c.fsm.flushDB(c.dbi)
 	c.selectDB(c.dbi)
 	c.OK()
 }
@@ -292,10 +292,18 @@ func cmdFlushAll(c *Ctx, args [][]byte) {
 		return
 	}
 	for i := range c.fsm.dbs {
-		c.fsm.dbs[i] = newDB()
+		c.fsm.flushDB(i)
 	}
 	c.selectDB(c.dbi)
 	c.OK()
+}
+
+// flushDB replaces database i with an empty one that inherits its WATCH
+// bookkeeping.
+func (f *FSM) flushDB(i int) {
+	db := newDB(&f.index)
+	db.inheritWatch(&f.dbs[i].watchState)
+	f.dbs[i] = db
 }
 
 // flushOptionsOK accepts FLUSHDB's and FLUSHALL's one optional argument.
@@ -325,6 +333,8 @@ func cmdSwapDB(c *Ctx, args [][]byte) {
 	dbs := &c.fsm.dbs
 	if id1 != id2 {
 		dbs[id1], dbs[id2] = dbs[id2], dbs[id1]
+		// A WATCH on either database from before now must fail.
+		dbs[id1].swapped, dbs[id2].swapped = c.fsm.index, c.fsm.index
 		// Clients blocked in either database may now find lists there.
 		c.fsm.signalReady(id1, "")
 		c.fsm.signalReady(id2, "")

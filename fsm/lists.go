@@ -108,6 +108,9 @@ func (c *Ctx) pop(args [][]byte, left bool, name string) {
 		n := int(min(count, int64(l.count)))
 		c.Array(n)
 		c.popReply(l, left, n)
+		if n == 0 {
+			c.unchanged(l) // COUNT 0: Redis touches nothing
+		}
 	}
 }
 
@@ -310,7 +313,11 @@ func cmdLRem(c *Ctx, args [][]byte) {
 	if limit < 0 || limit > int64(l.count) {
 		limit = 0
 	}
-	c.Int(int64(l.removeMatches(args[3], int(limit), fromTail)))
+	removed := l.removeMatches(args[3], int(limit), fromTail)
+	if removed == 0 {
+		c.unchanged(l)
+	}
+	c.Int(int64(removed))
 }
 
 // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]

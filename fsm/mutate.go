@@ -1,5 +1,7 @@
 package fsm
 
+import "github.com/tidwall/btree"
+
 // How commands change collections.
 //
 // A command that changes a collection asks writable for it. writable makes
@@ -7,6 +9,8 @@ package fsm
 // being persisted may share the stored one: see item.gen), then records it
 // as touched. When the command returns, settle
 //
+//   - stamps the key with the entry's index (item.mod, what WATCH guards
+//     compare with), unless the command called unchanged,
 //   - deletes the key if the command left its collection empty (Redis never
 //     keeps an empty collection),
 //   - adds the change in the value's size to its database's used memory,
@@ -14,7 +18,14 @@ package fsm
 //     clients may be blocked on,
 //   - stamps the key as written now (its LRU clock, for OBJECT IDLETIME).
 //
-// So no command has to remember any of the three.
+// So no command has to remember any of them. A command that asks for a
+// collection it may end up not changing (HDEL of missing fields, LREM of
+// absent elements) calls unchanged on that path: Redis does not count
+// such a call as touching the key, and a WATCH on it still holds. A
+// command that replies an error has changed nothing (nothing is ever half
+// applied), so settle stamps nothing then. When in doubt, leave it
+// changed: a transaction that aborts for nothing is safe, one that runs
+// over a change is not.
 
 // touch is a collection a command is changing in place.
 type touch struct {
@@ -23,6 +34,9 @@ type touch struct {
 	key  string
 	val  collection
 	size int // val.memSize() when it was first touched
+	// created: writable made the collection for this command.
+	// unchanged: the command says it changed nothing.
+	created, unchanged bool
 }
 
 // lookupAs returns key's live value if it holds a V. found is false when
@@ -61,6 +75,7 @@ func writableIn[V collection](c *Ctx, dbi int, key []byte, create func() V) (v V
 		v = create()
 		c.put(db, item{key: string(key), val: v, gen: c.fsm.gen})
 		c.touch(db, dbi, string(key), v)
+		c.touched[len(c.touched)-1].created = true
 		return v, true, true
 	}
 	v, isV := it.val.(V)
@@ -69,9 +84,10 @@ func writableIn[V collection](c *Ctx, dbi int, key []byte, create func() V) (v V
 		return v, true, false
 	}
 	if it.gen != c.fsm.gen {
+		// A copy for the snapshot's sake, not a change: mod stays.
 		v = it.val.clone().(V)
 		it.val, it.gen = v, c.fsm.gen
-		c.put(db, it)
+		db.put(it)
 	}
 	c.touch(db, dbi, it.key, v)
 	return v, true, true
@@ -86,26 +102,50 @@ func (c *Ctx) touch(db *DB, dbi int, key string, v collection) {
 	c.touched = append(c.touched, touch{db: db, dbi: dbi, key: key, val: v, size: v.memSize()})
 }
 
+// unchanged tells settle that the command left v as it found it.
+func (c *Ctx) unchanged(v collection) {
+	for i := range c.touched {
+		if c.touched[i].val == v {
+			c.touched[i].unchanged = true
+		}
+	}
+}
+
 // settle finishes the command's changes to the collections it touched.
-func (c *Ctx) settle() {
+// failed: the command replied an error.
+func (c *Ctx) settle(failed bool) {
 	for i := range c.touched {
 		t := &c.touched[i]
+		t.unchanged = t.unchanged || failed
 		// The size change counts even if the command has since removed
 		// the key: delete subtracted the value's size as it was then.
 		t.db.used += int64(t.val.memSize() - t.size)
-		cur, present := t.db.get(t.key)
+		var hint btree.PathHint
+		cur, present := t.db.keys.GetHint(item{hash: keyHash(t.key), key: t.key}, &hint)
 		if !present || cur.val != Value(t.val) {
 			continue // deleted or replaced by the command itself
 		}
-		if t.val.length() == 0 {
-			t.db.delete(t.key)
-			continue
-		}
-		if isBlockingType(t.val) {
-			c.fsm.signalReady(t.dbi, t.key)
-		}
-		if lru := c.lru(); cur.lru != lru {
-			t.db.restamp(cur, lru)
+		switch {
+		case t.val.length() == 0 && t.created:
+			t.db.remove(t.key) // made and left empty: it never existed
+		case t.val.length() == 0:
+			cur.mod = t.db.stamp() // its last change is its deletion
+			t.db.gone.add(t.key, cur.mod)
+			t.db.remove(t.key)
+		default:
+			// A write looks the key up: its LRU stamp is renewed even
+			// when nothing changed, as in Redis; its mod only on a change.
+			lru := c.lru()
+			if !t.unchanged || cur.lru != lru {
+				if !t.unchanged {
+					cur.mod = t.db.stamp()
+				}
+				cur.lru = lru
+				t.db.keys.SetHint(cur, &hint)
+			}
+			if isBlockingType(t.val) {
+				c.fsm.signalReady(t.dbi, t.key)
+			}
 		}
 	}
 	c.touched = c.touched[:0]

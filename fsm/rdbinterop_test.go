@@ -97,12 +97,13 @@ func ttlBucket(reply string) string {
 func TestSnapshotLoadsIntoRedisIntact(t *testing.T) {
 	check := testredis.Need(t, "redis-check-rdb")
 	tf := newTestFSM(t)
-	tf.now = time.Now().UnixMilli()
+	// The data set is written 100 s ago, then one key now: the others
+	// have been idle that long. (The FSM's clock never goes back.)
+	tf.now = time.Now().UnixMilli() - 100_000
 	fsmDo := tf.doSelecting()
 	for _, c := range rdbDataSet() {
 		fsmDo(c...)
 	}
-	// A write 100 s later: the others have been idle that long.
 	tf.now += 100_000
 	fsmDo("SET", "later", "x")
 	dir := t.TempDir()

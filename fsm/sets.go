@@ -42,6 +42,9 @@ func cmdSAdd(c *Ctx, args [][]byte) {
 			added++
 		}
 	}
+	if added == 0 {
+		c.unchanged(s) // every member was there: no write a WATCH sees
+	}
 	c.Int(added)
 }
 
@@ -60,6 +63,9 @@ func cmdSRem(c *Ctx, args [][]byte) {
 					break
 				}
 			}
+		}
+		if removed == 0 {
+			c.unchanged(s)
 		}
 	}
 	c.Int(removed)
@@ -238,7 +244,9 @@ func cmdSMove(c *Ctx, args [][]byte) {
 	src, _, _ = writable[*setValue](c, args[1], nil)
 	src.remove(member)
 	dst, _, _ = writable(c, args[2], newSet)
-	dst.add(c.lim, member)
+	if !dst.add(c.lim, member) {
+		c.unchanged(dst) // as in Redis, only the source changed
+	}
 	c.Int(1)
 }
 

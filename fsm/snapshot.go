@@ -24,6 +24,8 @@ const (
 	auxClock  = "raftis-clock"  // FSM.clock, ms
 	auxNodes  = "raftis-nodes"  // JSON object: member id → client address
 	auxIndex  = "raftis-index"  // index of the last log entry applied
+	auxEpoch  = "raftis-txn-epoch"
+	auxWatch  = "raftis-watch" // one per database, before its keys (watchsnap.go)
 )
 
 // snapshot is a point-in-time, copy-on-write view of the data set. Its trees
@@ -32,9 +34,11 @@ const (
 type snapshot struct {
 	dbs      [NumDatabases]*btree.BTreeG[item]
 	volatile [NumDatabases]int
+	watch    [NumDatabases]watchState // copies, without at
 	nodes    map[string]string
 	clock    int64
 	index    uint64
+	epoch    uint64
 }
 
 // Snapshot captures the data set. It runs on the FSM goroutine, so no Apply
@@ -47,10 +51,11 @@ func (f *FSM) Snapshot() (raft.FSMSnapshot, error) {
 }
 
 func (f *FSM) snapshotLocked() *snapshot {
-	s := &snapshot{nodes: maps.Clone(f.nodes), clock: f.clock, index: f.applied.Load()}
+	s := &snapshot{nodes: maps.Clone(f.nodes), clock: f.clock, index: f.applied.Load(), epoch: f.txnEpoch}
 	for i, db := range f.dbs {
 		s.dbs[i] = db.copyForSnapshot()
 		s.volatile[i] = len(db.volatile)
+		s.watch[i] = db.watchState.copyForSnapshot()
 	}
 	// Values stored so far may now be shared with s: a collection changed
 	// from here on must be copied first (see item.gen).
@@ -88,11 +93,17 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 		w.WriteAux(auxClock, strconv.FormatInt(s.clock, 10)),
 		w.WriteAux(auxNodes, string(nodes)),
 		w.WriteAux(auxIndex, strconv.FormatUint(s.index, 10)),
+		w.WriteAux(auxEpoch, strconv.FormatUint(s.epoch, 10)),
 	); err != nil {
 		return err
 	}
 	clock := lruClock(s.clock)
 	for i, keys := range s.dbs {
+		if !s.watch[i].empty() || keys.Len() > 0 {
+			if err := w.WriteAux(auxWatch, string(encodeWatch(i, &s.watch[i], keys))); err != nil {
+				return err
+			}
+		}
 		if keys.Len() == 0 {
 			continue
 		}
@@ -126,12 +137,15 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 // the old data set untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10), f.limits.Load())
+	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10), f.limits.Load(), &f.index)
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
 	f.mu.Lock()
-	f.dbs, f.nodes, f.clock = st.dbs, st.nodes, st.clock
+	f.dbs, f.nodes, f.clock, f.txnEpoch = st.dbs, st.nodes, st.clock, st.epoch
+	if st.index > 0 {
+		f.index = st.index
+	}
 	f.gen++
 	// Any database may now hold lists that blocked clients wait for.
 	for i := range f.dbs {
@@ -153,23 +167,29 @@ type restored struct {
 	nodes map[string]string
 	clock int64
 	index uint64
+	epoch uint64
+	// mods are the keys' mods of each database from its raftis-watch
+	// field, in the order its keys follow; loaded counts the keys read.
+	mods   [NumDatabases][]uint64
+	loaded [NumDatabases]int
 }
 
-// readRDB loads an RDB stream into fresh databases.
-func readRDB(r io.Reader, lim *Limits) (*restored, error) {
+// readRDB loads an RDB stream into fresh databases, whose changes will be
+// stamped with *at.
+func readRDB(r io.Reader, lim *Limits, at *uint64) (*restored, error) {
 	st := &restored{nodes: make(map[string]string)}
 	for i := range st.dbs {
-		st.dbs[i] = newDB()
+		st.dbs[i] = newDB(at)
 	}
 	rr, err := rdb.NewReader(r)
 	if err != nil {
 		return nil, err
 	}
-	db := st.dbs[0]
+	dbi := 0
 	for {
 		rec, err := rr.Next()
 		if errors.Is(err, io.EOF) {
-			return st, nil
+			return st, st.checkMods()
 		}
 		if err != nil {
 			return nil, err
@@ -183,13 +203,13 @@ func readRDB(r io.Reader, lim *Limits) (*restored, error) {
 			if rec.DB < 0 || rec.DB >= NumDatabases {
 				return nil, fmt.Errorf("database %d out of range", rec.DB)
 			}
-			db = st.dbs[rec.DB]
+			dbi = rec.DB
 		case rdb.RecordKey:
 			val, err := valueFromRecord(lim, rec)
 			if err != nil {
 				return nil, fmt.Errorf("key %q: %w", rec.Key, err)
 			}
-			db.set(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs, lru: restoredLRU(st.clock, rec)})
+			st.dbs[dbi].put(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs, lru: restoredLRU(st.clock, rec), mod: st.nextMod(dbi)})
 		}
 	}
 }
@@ -203,6 +223,10 @@ func (st *restored) readAux(rec *rdb.Record) error {
 		st.index, err = strconv.ParseUint(rec.AuxValue, 10, 64)
 	case auxNodes:
 		err = json.Unmarshal([]byte(rec.AuxValue), &st.nodes)
+	case auxEpoch:
+		st.epoch, err = strconv.ParseUint(rec.AuxValue, 10, 64)
+	case auxWatch:
+		err = st.readWatch([]byte(rec.AuxValue))
 	}
 	if err != nil {
 		return fmt.Errorf("aux %s: %w", rec.AuxKey, err)

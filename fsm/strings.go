@@ -314,6 +314,8 @@ func cmdAppend(c *Ctx, args [][]byte) {
 		copy(val[len(cur):], args[2])
 		c.storeString(it, val)
 		cur = val
+	} else {
+		c.db.set(it) // appending nothing still counts as a write in Redis (WATCH)
 	}
 	c.Int(int64(len(cur)))
 }

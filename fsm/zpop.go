@@ -36,7 +36,10 @@ func (c *Ctx) zpopMinMax(args [][]byte, fromMax bool) {
 	_, z, ok := c.zpopTarget(p.keys)
 	switch {
 	case !ok:
-	case z == nil || p.count == 0:
+	case z == nil:
+		c.Array(0)
+	case p.count == 0:
+		c.unchanged(z) // COUNT 0: Redis touches nothing
 		c.Array(0)
 	default:
 		n := zpopLen(z, p.count)

@@ -404,6 +404,8 @@ func (c *Ctx) zremRange(key []byte, span func(z *zsetValue) (lo, hi int)) {
 		if hi > lo {
 			n = hi - lo
 			z.removeRanks(lo, hi)
+		} else {
+			c.unchanged(z)
 		}
 	}
 	c.Int(int64(n))

@@ -126,6 +126,9 @@ func (c *Ctx) zadd(args [][]byte, incr bool) {
 		processed++
 		last = score
 	}
+	if added+updated == 0 {
+		c.unchanged(z) // no member added or moved: no write a WATCH sees
+	}
 	switch {
 	case o.incr && processed > 0:
 		c.Score(last)
@@ -192,6 +195,9 @@ func cmdZRem(c *Ctx, args [][]byte) {
 		if z.remove(member) {
 			n++
 		}
+	}
+	if found && n == 0 {
+		c.unchanged(z)
 	}
 	c.Int(n)
 }

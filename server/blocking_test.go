@@ -16,13 +16,14 @@ import (
 // applying each proposal as the next log entry, as a one-node cluster
 // would.
 type blockHarness struct {
-	t     *testing.T
-	f     *fsm.FSM
-	r     *blockRegistry
-	mu    sync.Mutex
-	index uint64
-	gate  chan struct{} // if set, each proposal waits for a value
-	cmds  [][]fsm.Cmd   // what the waker proposed, per entry
+	t       *testing.T
+	f       *fsm.FSM
+	r       *blockRegistry
+	mu      sync.Mutex
+	applyMu sync.Mutex // held while an entry is applied
+	index   uint64
+	gate    chan struct{} // if set, each proposal waits for a value
+	cmds    [][]fsm.Cmd   // what the waker proposed, per entry
 }
 
 func newBlockHarness(t *testing.T) *blockHarness {
@@ -36,7 +37,11 @@ func newBlockHarness(t *testing.T) *blockHarness {
 	return h
 }
 
+// apply applies one entry. Entries are applied one at a time, as raft
+// applies them: the test and the registry's waker both apply.
 func (h *blockHarness) apply(cmds ...fsm.Cmd) *fsm.Result {
+	h.applyMu.Lock()
+	defer h.applyMu.Unlock()
 	h.mu.Lock()
 	h.index++
 	index := h.index

@@ -17,7 +17,19 @@ var (
 	tipsAllNodes              = []string{"request_policy:all_nodes", "response_policy:all_succeeded"}
 )
 
-var aclConnection = []string{"connection"}
+var (
+	aclConnection  = []string{"connection"}
+	aclTransaction = []string{"transaction"}
+)
+
+// flagsTransaction are the flags the transaction commands share.
+const flagsTransaction = fsm.FlagNoScript | fsm.FlagLoading | fsm.FlagStale
+
+func watchSpec() fsm.Spec {
+	s := spec("watch", -2, flagsTransaction|fsm.FlagFast, "transactions", "Watch the given keys to determine execution of the MULTI/EXEC block")
+	s.FirstKey, s.LastKey, s.KeyStep = 1, -1, 1
+	return s
+}
 
 // serverCommands are the rows of the commands this package implements,
 // with Redis 7.0's arity, flags, ACL categories, tips and summaries (raftis's
@@ -42,6 +54,14 @@ func serverCommands() []*command {
 		{Spec: spec("time", 1, flagsConnection, "server", "Return the current server time"), fn: cmdTime, tips: tipsNondeterministic},
 		{Spec: spec("lastsave", 1, flagsConnection, "server", "Get the UNIX time stamp of the last successful save to disk"), fn: cmdLastSave,
 			acl: []string{"admin", "dangerous"}, tips: tipsNondeterministic},
+		{Spec: spec("reset", 1, fsm.FlagNoScript|flagsConnection|fsm.FlagNoAuth, "connection", "Reset the connection"), fn: cmdReset, acl: aclConnection},
+		{Spec: spec("multi", 1, flagsTransaction|fsm.FlagFast, "transactions", "Mark the start of a transaction block"), fn: cmdMulti, acl: aclTransaction},
+		{Spec: spec("exec", 1, flagsTransaction|fsm.FlagSkipSlowlog, "transactions", "Execute all commands issued after MULTI"), fn: cmdExec, acl: aclTransaction},
+		{Spec: spec("discard", 1, flagsTransaction|fsm.FlagFast, "transactions", "Discard all commands issued after MULTI"), fn: cmdDiscard, acl: aclTransaction},
+		{Spec: watchSpec(), fn: cmdWatch, acl: aclTransaction},
+		{Spec: spec("unwatch", 1, flagsTransaction|fsm.FlagFast, "transactions", "Forget about all watched keys"), fn: cmdUnwatch, acl: aclTransaction},
+		{Spec: spec("wait", 3, fsm.FlagNoScript, "generic", "Wait for the synchronous replication of all the write commands sent in the context of the current connection"),
+			fn: cmdWait, acl: aclConnection, tips: []string{"request_policy:all_shards", "response_policy:agg_min"}},
 		clientCommand(),
 		commandCommand(),
 		configCommand(),
@@ -140,8 +160,13 @@ func memoryCommand() *command {
 	}
 }
 
+// raftCommand is RAFT's container. The subcommands that act on the
+// cluster are refused inside MULTI (no_multi, as Redis refuses SAVE and
+// SHUTDOWN there): they are not data commands, a transaction could not
+// make them atomic with its writes.
 func raftCommand() *command {
 	info := fsm.FlagNoScript | fsm.FlagLoading | fsm.FlagStale
+	cluster := flagsAdmin | fsm.FlagNoMulti
 	return &command{
 		Spec: spec("raft", -2, 0, "raft", "A container for Raft cluster administration commands"),
 		subs: []*command{
@@ -149,16 +174,25 @@ func raftCommand() *command {
 				help: []string{"INFO", "    Return Raft state and members."}},
 			{Spec: spec("raft|leader", 2, info, "raft", "Return the leader's id and client address"), fn: cmdRaftLeader,
 				help: []string{"LEADER", "    Return the leader's id and client address."}},
-			{Spec: spec("raft|join", 5, flagsAdmin, "raft", "Add a member to the cluster"), fn: cmdRaftJoin,
+			{Spec: spec("raft|join", 5, cluster, "raft", "Add a member to the cluster"), fn: cmdRaftJoin,
 				help: []string{"JOIN <id> <raft-addr> <redis-addr>", "    Add a member (asks the leader)."}},
-			{Spec: spec("raft|remove", 3, flagsAdmin, "raft", "Remove a member from the cluster"), fn: cmdRaftRemove,
+			{Spec: spec("raft|remove", 3, cluster, "raft", "Remove a member from the cluster"), fn: cmdRaftRemove,
 				help: []string{"REMOVE <id>", "    Remove a member (asks the leader)."}},
-			{Spec: spec("raft|transfer", -2, flagsAdmin, "raft", "Hand leadership to another member"), fn: cmdRaftTransfer,
+			{Spec: spec("raft|transfer", -2, cluster, "raft", "Hand leadership to another member"), fn: cmdRaftTransfer,
 				help: []string{"TRANSFER [<id>]", "    Hand leadership to <id>, or to the most up-to-date follower."}},
-			{Spec: spec("raft|snapshot", 2, flagsAdmin, "raft", "Take a snapshot of the data set now"), fn: cmdRaftSnapshot,
+			{Spec: spec("raft|snapshot", 2, cluster, "raft", "Take a snapshot of the data set now"), fn: cmdRaftSnapshot,
 				help: []string{"SNAPSHOT", "    Take a snapshot of the data set now."}},
-			{Spec: spec("raft|forward", 3, flagsAdmin, "raft", "Run a follower's writes as one log entry on the leader"), fn: cmdRaftForward,
+			{Spec: spec("raft|forward", 3, cluster, "raft", "Run a follower's writes as one log entry on the leader"), fn: cmdRaftForward,
 				help: []string{"FORWARD <entry>", "    Run a follower's writes as one log entry (between members only)."}},
+			{Spec: spec("raft|consistency", -2, flagsConnection, "raft", "Get or set the connection's read consistency level"), fn: cmdRaftConsistency,
+				acl: aclConnection, help: []string{"CONSISTENCY [stale|leader|linearizable]",
+					"    Return or set the read consistency level of the current connection."}},
+			{Spec: spec("raft|readindex", -2, cluster, "raft", "Return the leader's read index for a follower's fresh reads"), fn: cmdRaftReadIndex,
+				help: []string{"READINDEX [LEASE]", "    Return [commit index, its term, leader time in ms] once leadership is",
+					"    confirmed, or under the leader's lease (between members only)."}},
+			{Spec: spec("raft|wait", 6, cluster, "raft", "Count the members that hold a log entry, waiting up to a timeout"), fn: cmdRaftWait,
+				help: []string{"WAIT <index> <numreplicas> <timeout> <except-id>",
+					"    WAIT for a follower's client: members other than <except-id> holding <index> (between members only)."}},
 			helpRow("raft", "raft", nil),
 		},
 	}

@@ -27,6 +27,7 @@ type settable struct {
 	maxMemoryPolicy string
 	maxClients      int64
 	protoMaxBulkLen int64
+	readLevel       readLevel
 }
 
 // runtimeParams holds the settable values the server reads (fsm holds the
@@ -36,6 +37,7 @@ type runtimeParams struct {
 	maxMemoryPolicy atomic.Pointer[string]
 	maxClients      atomic.Int64
 	protoMaxBulkLen atomic.Int64
+	readLevel       atomic.Uint32 // a new connection's read consistency
 }
 
 func (p *runtimeParams) init(cfg Config) {
@@ -43,6 +45,8 @@ func (p *runtimeParams) init(cfg Config) {
 	p.maxMemoryPolicy.Store(&policy)
 	p.maxClients.Store(10000)
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
+	level, _ := parseReadLevel(cfg.ReadConsistency)
+	p.readLevel.Store(uint32(level))
 }
 
 func (s *Server) currentSettable() settable {
@@ -52,6 +56,7 @@ func (s *Server) currentSettable() settable {
 		maxMemoryPolicy: *s.params.maxMemoryPolicy.Load(),
 		maxClients:      s.params.maxClients.Load(),
 		protoMaxBulkLen: s.params.protoMaxBulkLen.Load(),
+		readLevel:       readLevel(s.params.readLevel.Load()),
 	}
 }
 
@@ -64,6 +69,7 @@ func (s *Server) install(st settable) {
 	s.params.maxMemory.Store(st.maxMemory)
 	s.params.maxMemoryPolicy.Store(&st.maxMemoryPolicy)
 	s.params.maxClients.Store(st.maxClients)
+	s.params.readLevel.Store(uint32(st.readLevel))
 	if st.protoMaxBulkLen != s.params.protoMaxBulkLen.Load() {
 		s.params.protoMaxBulkLen.Store(st.protoMaxBulkLen)
 		if s.resp != nil {
@@ -135,6 +141,18 @@ var params = []*param{
 			n, errText := parseSigned(v, true, 1<<20, math.MaxInt64)
 			st.protoMaxBulkLen = n
 			return errText
+		}},
+	// raftis's own: the read level of connections opened from now on
+	// (--read-consistency; RAFT CONSISTENCY changes one connection's).
+	{name: "read-consistency",
+		get: func(_ *Server, st *settable) string { return st.readLevel.String() },
+		set: func(st *settable, v []byte) string {
+			l, ok := parseReadLevel(string(v))
+			if !ok {
+				return "argument(s) must be one of the following: " + strings.Join(readLevelNames[:], ", ")
+			}
+			st.readLevel = l
+			return ""
 		}},
 	{name: "replica-read-only", alias: "slave-read-only", get: func(s *Server, _ *settable) string {
 		return yesNo(s.cfg.FollowerWrites == FollowerWritesReject)

@@ -91,15 +91,9 @@ func (s *Server) forwarded(c *call) {
 		c.conn.WriteError("ERR invalid forwarded entry")
 		return
 	}
-	for _, cmd := range e.Cmds {
-		if len(cmd.Args) == 0 {
-			c.conn.WriteError("ERR invalid forwarded entry")
-			return
-		}
-		if dc := fsm.LookupArgs(cmd.Args); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
-			c.conn.WriteError("ERR forwarded command is not a write")
-			return
-		}
+	if errReply := forwardedCmdsValid(e.Cmds); errReply != "" {
+		c.conn.WriteError(errReply)
+		return
 	}
 	replies, at, err := s.proposer.submit(e.Cmds, len(blob))
 	switch {
@@ -113,4 +107,27 @@ func (s *Server) forwarded(c *call) {
 		c.conn.WriteBulk(replies)
 		c.conn.WriteInt64(int64(at.term))
 	}
+}
+
+// forwardedCmdsValid checks what a follower forwarded: writes, and
+// transaction blocks of data commands (reads included, which run in the
+// block on every node).
+func forwardedCmdsValid(cmds []fsm.Cmd) string {
+	for _, cmd := range cmds {
+		if cmd.Block != nil {
+			for _, inner := range cmd.Block.Cmds {
+				if len(inner.Args) == 0 || fsm.Lookup(inner.Args[0]) == nil {
+					return "ERR invalid forwarded entry"
+				}
+			}
+			continue
+		}
+		if len(cmd.Args) == 0 {
+			return "ERR invalid forwarded entry"
+		}
+		if dc := fsm.Lookup(cmd.Args[0]); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
+			return "ERR forwarded command is not a write"
+		}
+	}
+	return ""
 }

@@ -18,14 +18,15 @@ import (
 
 // Server serves RESP and HTTP for one raftis node.
 type Server struct {
-	cfg      Config
-	node     *raftlog.Node
-	data     *fsm.FSM
-	table    *table
-	fwd      *forwarder
-	proposer *proposer
-	blocked  *blockRegistry
-	start    time.Time
+	cfg         Config
+	node        *raftlog.Node
+	data        *fsm.FSM
+	table       *table
+	fwd         *forwarder
+	readIndexes *readIndexClient // a follower's fresh reads (readindex.go)
+	proposer    *proposer
+	blocked     *blockRegistry
+	start       time.Time
 
 	resp     *redcon.Server
 	respLn   net.Listener
@@ -53,6 +54,7 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout)
+	s.readIndexes = &readIndexClient{fwd: s.fwd, timeout: cfg.ApplyTimeout}
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
@@ -106,6 +108,14 @@ func (s *Server) goBackground(fn func()) {
 	}()
 }
 
+// now is the node's wall clock (Config.Clock).
+func (s *Server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock()
+	}
+	return time.Now()
+}
+
 // RedisAddr is the bound RESP address.
 func (s *Server) RedisAddr() string { return s.cfg.RedisAddr }
 
@@ -151,10 +161,14 @@ type session struct {
 	reads  []*command
 	writes []queuedWrite
 
+	// tx is the connection's MULTI queue and WATCHed keys (txn.go).
+	tx txState
+
 	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex
 	db      int
 	name    string
+	level   readLevel // read consistency (RAFT CONSISTENCY)
 }
 
 func (sess *session) set(fn func(*session)) {
@@ -176,6 +190,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		addr:    conn.RemoteAddr(),
 		laddr:   s.cfg.RedisAddr,
 		created: time.Now(),
+		level:   readLevel(s.params.readLevel.Load()),
 	}
 	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)

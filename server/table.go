@@ -52,6 +52,8 @@ type call struct {
 	// refused before it ran.
 	watch    errorWatch
 	rejected bool
+	// inExec: the command runs inside EXEC, where nothing blocks.
+	inExec bool
 }
 
 // table is the single source of truth for commands and their subcommands.

@@ -58,6 +58,11 @@ func (b *batch) add(args [][]byte) {
 		return // QUIT closes the connection; later pipelined commands are dropped, as in Redis
 	}
 	cmd, errReply := b.s.table.resolve(args)
+	if b.sess.tx.multi || (errReply != "" && isExec(args[0])) {
+		b.flush()
+		b.transaction(args, cmd, errReply)
+		return
+	}
 	if errReply != "" {
 		b.flush()
 		b.conn.WriteError(errReply)
@@ -219,7 +224,7 @@ func (s *Server) waitRetry(ctx context.Context, changed <-chan struct{}) bool {
 // propose stamps cmds with this leader's time and a fresh seed and applies
 // them as one entry.
 func (s *Server) propose(typ fsm.EntryType, cmds []fsm.Cmd) (raftlog.Applied, error) {
-	e := fsm.Entry{Type: typ, Time: time.Now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
+	e := fsm.Entry{Type: typ, Time: s.now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
 	return s.node.Apply(e.Encode(make([]byte, 0, e.SizeHint())), s.cfg.ApplyTimeout)
 }
 

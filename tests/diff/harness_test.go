@@ -25,11 +25,17 @@ type gen func(r *rand.Rand, keys []string) []string
 // shape of the replies (e.g. an error) must fall back to exactCompare.
 type comparer func(p *pair, cmd []string, want, got []byte) string
 
+// seqGen produces a sequence of commands, sent in order, each reply
+// compared: a transaction (MULTI ... EXEC), with commands of a second
+// connection in between. Like a gen it depends on r and keys only.
+type seqGen func(r *rand.Rand, keys []string) []step
+
 // cmdGen is one row of the generator table.
 type cmdGen struct {
 	name   string   // lowercase command name, as in DIFF_ONLY/DIFF_SKIP and reports
 	weight int      // relative frequency
 	gen    gen      // draws one command
+	seq    seqGen   // or draws a sequence (gen is then nil)
 	cmp    comparer // nil: exactCompare
 	// timing: cmp only absorbs clock differences (TTL & co.). Known cases
 	// that use no relative expiry compare these replies exactly.
@@ -77,22 +83,62 @@ var keySpace = []string{"k0", "k1", "k2", "k3", "foo", "foo:bar", "a*b", "\x00bi
 // SWAPDB pick among them; other indexes only appear as invalid arguments).
 const numDBs = 2
 
-// pair is one connection to each server.
+// pair is one connection to each server, and a second one to each that
+// sequences use (dialed when first needed).
 type pair struct {
-	redis, raftis *side
+	redis, raftis   *side
+	redis2, raftis2 *side
 }
 
 func (p *pair) Close() {
 	p.redis.Close()
 	p.raftis.Close()
+	p.closeSecond()
+}
+
+func (p *pair) closeSecond() {
+	if p.redis2 != nil {
+		p.redis2.Close()
+		p.raftis2.Close()
+		p.redis2, p.raftis2 = nil, nil
+	}
+}
+
+// sides returns connection conn (0 or 1) to each server.
+func (p *pair) sides(conn int) (redis, raftis *side, err error) {
+	if conn == 0 {
+		return p.redis, p.raftis, nil
+	}
+	if p.redis2 == nil {
+		r2, err := dialSide("redis", p.redis.addr)
+		if err != nil {
+			return nil, nil, err
+		}
+		f2, err := dialSide("raftis", p.raftis.addr)
+		if err != nil {
+			r2.Close()
+			return nil, nil, err
+		}
+		p.redis2, p.raftis2 = r2, f2
+	}
+	return p.redis2, p.raftis2, nil
 }
 
 // both sends args to Redis then to raftis and returns both replies.
 func (p *pair) both(args []string) (want, got []byte, err error) {
-	if want, err = p.redis.do(args...); err != nil {
+	return p.bothOn(0, args)
+}
+
+// bothOn is both on connection conn.
+func (p *pair) bothOn(conn int, args []string) (want, got []byte, err error) {
+	redis, raftis, err := p.sides(conn)
+	if err != nil {
 		return nil, nil, err
 	}
-	if got, err = p.raftis.do(args...); err != nil {
+	if want, err = redis.do(args...); err != nil {
+		return nil, nil, err
+	}
+	if got, err = raftis.do(args...); err != nil {
 		return want, nil, err
 	}
 	return want, got, nil
@@ -127,6 +173,14 @@ func (p *pair) reset() (string, error) {
 			return note, err
 		}
 	}
+	// The second connections may be in a transaction or another database.
+	for _, s := range []*side{p.redis2, p.raftis2} {
+		if s != nil {
+			if err := s.expect("+RESET\r\n", "RESET"); err != nil {
+				return note, err
+			}
+		}
+	}
 	return note, nil
 }
 
@@ -157,6 +211,58 @@ func (p *pair) reconnect() error {
 	p.Close()
 	p.redis, p.raftis = redis, raftis
 	return nil
+}
+
+// step is one command of a sequence: what a seqGen produces.
+type step struct {
+	conn int      // 0: the main connection; 1: the second
+	cmd  []string // the command
+	cmp  comparer // nil: exactCompare
+	// pipe: sent in one write with the pipe steps that follow it on the
+	// same connection, the replies read afterwards.
+	pipe bool
+}
+
+// replies are both servers' replies to one command.
+type replies struct{ want, got []byte }
+
+// pipeline sends steps (all on one connection) in one write to Redis, reads
+// the replies, then does the same with raftis.
+func (p *pair) pipeline(steps []step) ([]replies, error) {
+	redis, raftis, err := p.sides(steps[0].conn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]replies, len(steps))
+	for k, s := range []*side{redis, raftis} {
+		for _, st := range steps {
+			s.conn.Send(st.cmd...)
+		}
+		if err := s.conn.Flush(); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		for i := range steps {
+			reply, err := s.conn.Receive()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", s.name, quoteCmd(steps[i].cmd, 64), err)
+			}
+			if k == 0 {
+				out[i].want = reply
+			} else {
+				out[i].got = reply
+			}
+		}
+	}
+	return out, nil
+}
+
+// pipeGroup is the run of pipe steps on one connection that starts steps.
+func pipeGroup(steps []step) []step {
+	n := 1
+	for n < len(steps) && steps[n].pipe && steps[n].conn == steps[0].conn {
+		n++
+	}
+	return steps[:n]
 }
 
 func dialPair(t *testing.T, redisAddr, raftisAddr string) *pair {
@@ -191,9 +297,10 @@ func exactCompare(want, got []byte) string {
 	return "replies differ"
 }
 
-// step is one command of a sequence and Redis's reply, for failure reports.
-type step struct {
+// sent is one command sent and Redis's reply, for failure reports.
+type sent struct {
 	index int
+	conn  int
 	cmd   []string
 	want  []byte
 }
@@ -202,17 +309,18 @@ type step struct {
 type mismatch struct {
 	name       string // generator name ("" in known cases)
 	index      int
+	conn       int // the connection (1: the second) of a sequence's command
 	cmd        []string
 	want, got  []byte
 	why        string
-	history    []step
+	history    []sent
 	replayLine string
 }
 
 func (m *mismatch) String() string {
 	var b strings.Builder
 	if m.name != "" {
-		fmt.Fprintf(&b, "command #%d (%s): %s\n", m.index, m.name, quoteCmd(m.cmd, 0))
+		fmt.Fprintf(&b, "command #%d (%s): %s%s\n", m.index, m.name, connNote(m.conn), quoteCmd(m.cmd, 0))
 	} else {
 		fmt.Fprintf(&b, "command #%d: %s\n", m.index, quoteCmd(m.cmd, 0))
 	}
@@ -224,13 +332,21 @@ func (m *mismatch) String() string {
 	if len(m.history) > 0 {
 		fmt.Fprintf(&b, "  preceding commands (-> Redis's reply):\n")
 		for _, s := range m.history {
-			fmt.Fprintf(&b, "    #%d %s -> %s\n", s.index, quoteCmd(s.cmd, 48), quoteReply(s.want, 80))
+			fmt.Fprintf(&b, "    #%d %s%s -> %s\n", s.index, connNote(s.conn), quoteCmd(s.cmd, 48), quoteReply(s.want, 80))
 		}
 	}
 	if m.replayLine != "" {
 		fmt.Fprintf(&b, "  replay: %s\n", m.replayLine)
 	}
 	return b.String()
+}
+
+// connNote marks a command of the second connection in reports.
+func connNote(conn int) string {
+	if conn == 1 {
+		return "(2nd connection) "
+	}
+	return ""
 }
 
 // historyLen is how many preceding commands a report shows.
@@ -307,12 +423,29 @@ func (pk *picker) pick(r *rand.Rand) cmdGen {
 // a command could create outside the key space by accident.
 var extraArgs = []string{"extra", "x y", "\x00"}
 
-// nextCommand draws the next command: a generator, its arguments, then, now
-// and then, a wrong-arity mutation (drop the last argument, or add one) and
-// a random-case command name.
+// nextSteps draws the next command, or sequence of commands, to send.
+func nextSteps(r *rand.Rand, pk *picker, keys []string) (cmdGen, []step) {
+	g := pk.pick(r)
+	if g.seq != nil {
+		return g, g.seq(r, keys)
+	}
+	return g, []step{{cmd: mutate(r, g.gen(r, keys)), cmp: g.cmp}}
+}
+
+// nextCommand draws the next single command (sequences are skipped): a
+// generator, its arguments, then, now and then, a wrong-arity mutation
+// (drop the last argument, or add one) and a random-case command name.
 func nextCommand(r *rand.Rand, pk *picker, keys []string) (cmdGen, []string) {
 	g := pk.pick(r)
-	cmd := g.gen(r, keys)
+	for g.seq != nil {
+		g = pk.pick(r)
+	}
+	return g, mutate(r, g.gen(r, keys))
+}
+
+// mutate now and then drops the last argument or adds one (a wrong-arity
+// command), and changes the case of the command name.
+func mutate(r *rand.Rand, cmd []string) []string {
 	switch r.IntN(40) {
 	case 0:
 		if len(cmd) > 1 {
@@ -324,7 +457,7 @@ func nextCommand(r *rand.Rand, pk *picker, keys []string) (cmdGen, []string) {
 	if r.IntN(10) == 0 {
 		cmd[0] = randomCase(r, cmd[0])
 	}
-	return g, cmd
+	return cmd
 }
 
 // runRandom sends up to cfg.n random commands to both servers through p,
@@ -336,47 +469,58 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 	pk := newPicker(cfg.gens)
 	res := runResult{stats: map[string]*replyStats{}}
 	var (
-		history []step
+		history []sent
 		seen    = map[string]bool{}
 		start   = time.Now()
 	)
-	for i := 0; i < cfg.n; i++ {
+	for i := 0; i < cfg.n; {
 		if cfg.budget > 0 && time.Since(start) > cfg.budget {
 			t.Logf("time budget %v used up after %d of %d commands", cfg.budget, i, cfg.n)
 			break
 		}
-		g, cmd := nextCommand(r, pk, keySpace)
-		res.sent++
-		want, got, err := p.both(cmd)
-		if err != nil {
-			t.Fatalf("seed %d, command #%d %s: %v\n(replay: %s)", cfg.seed, i, quoteCmd(cmd, 64), err, cfg.replay(i+1))
-		}
-		if cfg.stats {
-			st := res.stats[g.name]
-			if st == nil {
-				st = &replyStats{}
-				res.stats[g.name] = st
+		g, steps := nextSteps(r, pk, keySpace)
+		var pending []replies // replies of the pipelined steps not yet checked
+		for j, st := range steps {
+			if i >= cfg.n {
+				break
 			}
-			st.total++
+			index := i
+			i++
+			res.sent++
+			cmd := st.cmd
+			var want, got []byte
+			var err error
 			switch {
-			case want[0] == '-':
-				st.errors++
-			case string(want) == "$-1\r\n" || string(want) == "*-1\r\n":
-				st.nils++
-			default:
-				st.ok++
+			case st.pipe && len(pending) == 0:
+				pending, err = p.pipeline(pipeGroup(steps[j:]))
+			case !st.pipe:
+				want, got, err = p.bothOn(st.conn, cmd)
 			}
-		}
-		name := g.name
-		why := ""
-		if availabilityError(got) && !availabilityError(want) {
-			name, why = "(cluster availability)", "raftis could not run the command (overloaded machine? elections?): not a compatibility verdict"
-		} else {
-			why = compare(g.cmp, p, cmd, want, got)
-		}
-		if why != "" {
-			m := &mismatch{name: name, index: i, cmd: cmd, want: want, got: got, why: why,
-				history: slices.Clone(history), replayLine: cfg.replay(i + 1)}
+			if st.pipe && err == nil {
+				want, got, pending = pending[0].want, pending[0].got, pending[1:]
+			}
+			if err != nil {
+				t.Fatalf("seed %d, command #%d %s%s: %v\n(replay: %s)", cfg.seed, index, connNote(st.conn), quoteCmd(cmd, 64), err, cfg.replay(index+1))
+			}
+			if cfg.stats {
+				res.count(g.name, want)
+			}
+			name := g.name
+			why := ""
+			if availabilityError(got) && !availabilityError(want) {
+				name, why = "(cluster availability)", "raftis could not run the command (overloaded machine? elections?): not a compatibility verdict"
+			} else {
+				why = compare(st.cmp, p, cmd, want, got)
+			}
+			if why == "" {
+				history = append(history, sent{index: index, conn: st.conn, cmd: cmd, want: want})
+				if len(history) > historyLen {
+					history = history[1:]
+				}
+				continue
+			}
+			m := &mismatch{name: name, index: index, conn: st.conn, cmd: cmd, want: want, got: got, why: why,
+				history: slices.Clone(history), replayLine: cfg.replay(index + 1)}
 			if !cfg.keepGoing {
 				res.mismatches = []*mismatch{m}
 				return res
@@ -386,7 +530,7 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 				res.mismatches = append(res.mismatches, m)
 			}
 			// The servers may now hold different data: start again from
-			// empty, on new connections.
+			// empty, on new connections, with the next generator.
 			if err := p.reconnect(); err != nil {
 				t.Fatalf("reconnect: %v", err)
 			}
@@ -394,14 +538,29 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 				t.Fatalf("reset after mismatch: %v", err)
 			}
 			history = history[:0]
-			continue
-		}
-		history = append(history, step{index: i, cmd: cmd, want: want})
-		if len(history) > historyLen {
-			history = history[1:]
+			break
 		}
 	}
 	return res
+}
+
+// count adds Redis's reply to a command of generator name to the
+// DIFF_STATS counts.
+func (res *runResult) count(name string, want []byte) {
+	st := res.stats[name]
+	if st == nil {
+		st = &replyStats{}
+		res.stats[name] = st
+	}
+	st.total++
+	switch {
+	case want[0] == '-':
+		st.errors++
+	case string(want) == "$-1\r\n" || string(want) == "*-1\r\n":
+		st.nils++
+	default:
+		st.ok++
+	}
 }
 
 // formatStats renders DIFF_STATS counts, one generator per line.

@@ -274,7 +274,7 @@ func runKnownCase(t *testing.T, p *pair, kc knownCase) []*mismatch {
 		t.Log(note)
 	}
 	var (
-		history []step
+		history []sent
 		found   []*mismatch
 	)
 	for i, cmd := range kc.cmds {
@@ -294,7 +294,7 @@ func runKnownCase(t *testing.T, p *pair, kc knownCase) []*mismatch {
 			history = nil // shown once, with the first mismatch
 			continue
 		}
-		history = append(history, step{index: i, cmd: cmd, want: want})
+		history = append(history, sent{index: i, cmd: cmd, want: want})
 	}
 	return found
 }

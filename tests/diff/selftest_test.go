@@ -16,8 +16,10 @@ func TestHarnessSequenceIsDeterministic(t *testing.T) {
 		pk := newPicker(registry)
 		var out [][]string
 		for range 2000 {
-			_, cmd := nextCommand(r, pk, keySpace)
-			out = append(out, cmd)
+			_, steps := nextSteps(r, pk, keySpace)
+			for _, st := range steps {
+				out = append(out, st.cmd)
+			}
 		}
 		return out
 	}
@@ -50,8 +52,14 @@ func TestHarnessNoExpiryFallsDueDuringRun(t *testing.T) {
 			t.Errorf("%s: absolute expiry %s is near now", quoteCmd(cmd, 40), arg)
 		}
 	}
+	var all [][]string
 	for range 50000 {
-		_, cmd := nextCommand(r, pk, keySpace)
+		_, steps := nextSteps(r, pk, keySpace)
+		for _, st := range steps {
+			all = append(all, st.cmd)
+		}
+	}
+	for _, cmd := range all {
 		name := strings.ToUpper(cmd[0])
 		switch name {
 		case "SETEX", "EXPIRE":
