@@ -46,7 +46,12 @@ func cmdSetBit(c *Ctx, args [][]byte) {
 	idx, shift := offset>>3, 7-offset&7
 	if found && idx < uint64(len(cur)) && int64(cur[idx]>>shift&1) == on {
 		// Nothing changes: no private copy of a shared bitmap, and, as
-		// in Redis 7.0, no change a WATCH sees.
+		// in Redis 7.0, no change a WATCH sees. Redis makes the string
+		// raw even so: one that is not yet is copied, its mod kept.
+		if stringValue(cur).Encoding() != "raw" {
+			it.val, it.gen, it.lru = rawString(c.privateString(it, len(cur))), c.fsm.gen, c.lru()
+			c.db.put(it)
+		}
 		c.Int(on)
 		return
 	}
@@ -398,7 +403,7 @@ func cmdBitOp(c *Ctx, args [][]byte) {
 		}
 	}
 	// A new value without a deadline, as Redis's setKey leaves it.
-	c.db.set(item{key: dest, val: stringValue(res), gen: c.fsm.gen})
+	c.put(c.db, item{key: dest, val: rawString(res), gen: c.fsm.gen})
 	c.Int(int64(maxLen))
 }
 

@@ -56,8 +56,20 @@ type Spec struct {
 	// it. Keys at FirstKey..LastKey come before those (the destination
 	// of ZUNIONSTORE).
 	NumKeysAt int
-	Group     string // "string", "generic", "connection", "server", ...
-	Summary   string
+	// KeysFunc, for a command with movable keys whose positions only
+	// parsing tells (SORT's STORE), returns its keys.
+	KeysFunc func(args [][]byte) [][]byte
+	Group    string // "string", "generic", "connection", "server", ...
+	Summary  string
+	// ACL lists the ACL categories besides those the flags imply, as
+	// Redis's command table names them ("keyspace", "dangerous", ...);
+	// nil means the category of the group (see the server's table).
+	ACL []string
+	// Tips are COMMAND INFO's tips ("nondeterministic_output", ...).
+	Tips []string
+	// Help, for a subcommand ("object|encoding"), are its lines in its
+	// container's HELP: its syntax, then what it does.
+	Help []string
 }
 
 // ArityOK reports whether argc (name included) satisfies the arity.
@@ -70,6 +82,9 @@ func (s *Spec) ArityOK(argc int) bool {
 
 // Keys returns the key arguments of args according to the key positions.
 func (s *Spec) Keys(args [][]byte) [][]byte {
+	if s.KeysFunc != nil {
+		return s.KeysFunc(args)
+	}
 	if s.NumKeysAt > 0 {
 		numbered := numberedKeys(args, s.NumKeysAt)
 		if numbered == nil || s.FirstKey <= 0 {
@@ -125,38 +140,73 @@ var (
 	commands  []*Command
 	byName    map[string]*Command
 	maxNameLn int
+	// containers are the names before the '|' of subcommands
+	// ("object" for "object|encoding").
+	containers map[string]bool
 )
 
 func init() {
-	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperLogLogCommands} {
+	for _, group := range [][]*Command{stringCommands, keyCommands, expireCommands, hashCommands, listCommands, setCommands, zsetCommands, bitmapCommands, hyperLogLogCommands, objectCommands, dumpCommands, sortCommands} {
 		commands = append(commands, group...)
 	}
 	byName = make(map[string]*Command, len(commands))
+	containers = make(map[string]bool)
 	for _, cmd := range commands {
 		if byName[cmd.Name] != nil {
 			panic("fsm: duplicate command " + cmd.Name)
 		}
 		byName[cmd.Name] = cmd
 		maxNameLn = max(maxNameLn, len(cmd.Name))
+		if parent, _, ok := strings.Cut(cmd.Name, "|"); ok {
+			containers[parent] = true
+		}
 	}
 }
 
 // Commands returns the data commands, in table order.
 func Commands() []*Command { return commands }
 
-// Lookup finds a data command by name, case-insensitively; nil if unknown.
+// Lookup finds a data command by its full name ("get", "object|encoding"),
+// case-insensitively; nil if unknown.
 func Lookup(name []byte) *Command {
 	if len(name) > maxNameLn {
 		return nil
 	}
 	var buf [32]byte
-	lower := append(buf[:0], name...)
-	for i, ch := range lower {
-		if 'A' <= ch && ch <= 'Z' {
-			lower[i] = ch + 'a' - 'A'
+	return byName[string(appendLower(buf[:0], name))]
+}
+
+// LookupArgs finds the data command args call: args[0], or the
+// subcommand args[1] of the container args[0] ("OBJECT ENCODING k" is
+// object|encoding), as Redis's lookupCommand does. nil if unknown.
+func LookupArgs(args [][]byte) *Command {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd := Lookup(args[0]); cmd != nil || len(args) < 2 {
+		return cmd
+	}
+	if len(args[0])+1+len(args[1]) > maxNameLn {
+		return nil
+	}
+	var buf [32]byte
+	parent := appendLower(buf[:0], args[0])
+	if !containers[string(parent)] {
+		return nil
+	}
+	return byName[string(appendLower(append(parent, '|'), args[1]))]
+}
+
+// appendLower appends name to dst in lowercase.
+func appendLower(dst, name []byte) []byte {
+	n := len(dst)
+	dst = append(dst, name...)
+	for i := n; i < len(dst); i++ {
+		if ch := dst[i]; 'A' <= ch && ch <= 'Z' {
+			dst[i] = ch + 'a' - 'A'
 		}
 	}
-	return byName[string(lower)]
+	return dst
 }
 
 // equalFold compares an argument with a lowercase keyword.

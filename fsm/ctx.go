@@ -31,7 +31,7 @@ func (c *Ctx) exec(args [][]byte) {
 		c.Error("ERR empty command")
 		return
 	}
-	cmd := Lookup(args[0])
+	cmd := LookupArgs(args)
 	if cmd == nil || cmd.Run == nil {
 		c.Error("ERR unknown command '" + string(args[0]) + "'")
 		return

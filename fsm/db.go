@@ -17,7 +17,8 @@ type item struct {
 	key      string
 	val      Value
 	expireAt int64  // absolute deadline in ms; 0 = no expiry
-	gen      uint64 // snapshot generation val was made private in
+	gen      uint32 // snapshot generation val was made private in
+	lru      uint32 // Redis's LRU clock when the key was last written (idle.go)
 	// mod is the index of the log entry that last changed the key (its
 	// value or deadline): what a WATCH guard compares with (watch.go).
 	// db.set and settle stamp it; nothing else may change a key.

@@ -11,8 +11,8 @@ var expireCommands = []*Command{
 	{Spec: Spec{Name: "pexpire", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Sets the expiration time of a key in milliseconds."}, Run: cmdPExpire},
 	{Spec: Spec{Name: "expireat", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Sets the expiration time of a key to a Unix timestamp."}, Run: cmdExpireAt},
 	{Spec: Spec{Name: "pexpireat", Arity: -3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Sets the expiration time of a key to a Unix milliseconds timestamp."}, Run: cmdPExpireAt},
-	{Spec: Spec{Name: "ttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time in seconds of a key."}, Run: cmdTTL},
-	{Spec: Spec{Name: "pttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time in milliseconds of a key."}, Run: cmdPTTL},
+	{Spec: Spec{Name: "ttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time in seconds of a key.", Tips: []string{"nondeterministic_output"}}, Run: cmdTTL},
+	{Spec: Spec{Name: "pttl", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time in milliseconds of a key.", Tips: []string{"nondeterministic_output"}}, Run: cmdPTTL},
 	{Spec: Spec{Name: "expiretime", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time of a key as a Unix timestamp."}, Run: cmdExpireTime},
 	{Spec: Spec{Name: "pexpiretime", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Returns the expiration time of a key as a Unix milliseconds timestamp."}, Run: cmdPExpireTime},
 	{Spec: Spec{Name: "persist", Arity: 2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Removes the expiration time of a key."}, Run: cmdPersist},
@@ -93,7 +93,7 @@ func (c *Ctx) expire(args [][]byte, name string, base, unit int64) {
 		return
 	}
 	it.expireAt = when
-	c.db.set(it)
+	c.put(c.db, it)
 	c.Int(1)
 }
 
@@ -151,6 +151,6 @@ func cmdPersist(c *Ctx, args [][]byte) {
 		return
 	}
 	it.expireAt = 0
-	c.db.set(it)
+	c.put(c.db, it)
 	c.Int(1)
 }

@@ -20,8 +20,10 @@ type FSM struct {
 	// takes over.
 	clock int64
 	// gen is the snapshot generation. Values stored in an older generation
-	// may be shared with a snapshot being persisted.
-	gen uint64
+	// may be shared with a snapshot being persisted. 32 bits are plenty:
+	// a value left untouched for exactly 2^32 snapshots would be taken for
+	// private, and at one snapshot a second that is 136 years.
+	gen uint32
 	// limits are the node-local encoding thresholds (see Limits).
 	limits atomic.Pointer[Limits]
 	// readyHook and ready: keys made ready for blocked clients (ready.go).

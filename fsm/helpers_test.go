@@ -16,7 +16,7 @@ import (
 // testFSM drives an FSM the way Raft does, one entry per call, with a clock
 // the test controls.
 type testFSM struct {
-	t     *testing.T
+	t     testing.TB
 	f     *FSM
 	now   int64 // ms, the time stamped on entries and used for reads
 	db    int
@@ -24,7 +24,7 @@ type testFSM struct {
 	seed  uint64
 }
 
-func newTestFSM(t *testing.T) *testFSM {
+func newTestFSM(t testing.TB) *testFSM {
 	return &testFSM{t: t, f: New(), now: 1_700_000_000_000, seed: 1}
 }
 

@@ -6,24 +6,31 @@ import (
 )
 
 var keyCommands = []*Command{
-	{Spec: Spec{Name: "del", Arity: -2, Flags: FlagWrite, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Deletes one or more keys."}, Run: cmdDel},
-	{Spec: Spec{Name: "unlink", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Asynchronously deletes one or more keys."}, Run: cmdUnlink},
-	{Spec: Spec{Name: "exists", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Determines whether one or more keys exist."}, Run: cmdExists},
+	{Spec: Spec{Name: "del", Arity: -2, Flags: FlagWrite, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Deletes one or more keys.", Tips: tipsMultiShard}, Run: cmdDel},
+	{Spec: Spec{Name: "unlink", Arity: -2, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Asynchronously deletes one or more keys.", Tips: tipsMultiShard}, Run: cmdUnlink},
+	{Spec: Spec{Name: "exists", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Determines whether one or more keys exist.", Tips: tipsMultiShard}, Run: cmdExists},
 	{Spec: Spec{Name: "type", Arity: 2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Determines the type of value stored at a key."}, Run: cmdType},
-	{Spec: Spec{Name: "keys", Arity: 2, Flags: FlagReadonly, Group: "generic", Summary: "Returns all key names that match a pattern."}, Run: cmdKeys},
-	{Spec: Spec{Name: "scan", Arity: -2, Flags: FlagReadonly, Group: "generic", Summary: "Iterates over the key names in the database."}, Run: cmdScan},
-	{Spec: Spec{Name: "randomkey", Arity: 1, Flags: FlagReadonly, Group: "generic", Summary: "Returns a random key name from the database."}, Run: cmdRandomKey},
+	{Spec: Spec{Name: "keys", Arity: 2, Flags: FlagReadonly, Group: "generic", Summary: "Returns all key names that match a pattern.", ACL: aclKeyspaceDangerous, Tips: []string{"request_policy:all_shards", "nondeterministic_output_order"}}, Run: cmdKeys},
+	{Spec: Spec{Name: "scan", Arity: -2, Flags: FlagReadonly, Group: "generic", Summary: "Iterates over the key names in the database.", Tips: []string{"nondeterministic_output", "request_policy:special"}}, Run: cmdScan},
+	{Spec: Spec{Name: "randomkey", Arity: 1, Flags: FlagReadonly, Group: "generic", Summary: "Returns a random key name from the database.", Tips: []string{"request_policy:all_shards", "nondeterministic_output"}}, Run: cmdRandomKey},
 	{Spec: Spec{Name: "rename", Arity: 3, Flags: FlagWrite, FirstKey: 1, LastKey: 2, KeyStep: 1, Group: "generic", Summary: "Renames a key and overwrites the destination."}, Run: cmdRename},
 	{Spec: Spec{Name: "renamenx", Arity: 3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 2, KeyStep: 1, Group: "generic", Summary: "Renames a key only when the target key name doesn't exist."}, Run: cmdRenameNX},
 	{Spec: Spec{Name: "move", Arity: 3, Flags: FlagWrite | FlagFast, FirstKey: 1, LastKey: 1, KeyStep: 1, Group: "generic", Summary: "Moves a key to another database."}, Run: cmdMove},
 	{Spec: Spec{Name: "copy", Arity: -3, Flags: FlagWrite | FlagDenyOOM, FirstKey: 1, LastKey: 2, KeyStep: 1, Group: "generic", Summary: "Copies the value of a key to a new key."}, Run: cmdCopy},
-	{Spec: Spec{Name: "touch", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed."}, Run: cmdTouch},
+	{Spec: Spec{Name: "touch", Arity: -2, Flags: FlagReadonly | FlagFast, FirstKey: 1, LastKey: -1, KeyStep: 1, Group: "generic", Summary: "Returns the number of existing keys out of those specified after updating the time they were last accessed.", Tips: tipsMultiShard}, Run: cmdTouch},
 	// Redis files these four under "server", not "generic".
-	{Spec: Spec{Name: "dbsize", Arity: 1, Flags: FlagReadonly | FlagFast, Group: "server", Summary: "Returns the number of keys in the database."}, Run: cmdDBSize},
-	{Spec: Spec{Name: "flushdb", Arity: -1, Flags: FlagWrite, Group: "server", Summary: "Removes all keys from the current database."}, Run: cmdFlushDB},
-	{Spec: Spec{Name: "flushall", Arity: -1, Flags: FlagWrite, Group: "server", Summary: "Removes all keys from all databases."}, Run: cmdFlushAll},
-	{Spec: Spec{Name: "swapdb", Arity: 3, Flags: FlagWrite | FlagFast, Group: "server", Summary: "Swaps two Redis databases."}, Run: cmdSwapDB},
+	{Spec: Spec{Name: "dbsize", Arity: 1, Flags: FlagReadonly | FlagFast, Group: "server", Summary: "Returns the number of keys in the database.", ACL: []string{"keyspace"}, Tips: []string{"request_policy:all_shards", "response_policy:agg_sum"}}, Run: cmdDBSize},
+	{Spec: Spec{Name: "flushdb", Arity: -1, Flags: FlagWrite, Group: "server", Summary: "Removes all keys from the current database.", ACL: aclKeyspaceDangerous, Tips: tipsAllShardsSucceeded}, Run: cmdFlushDB},
+	{Spec: Spec{Name: "flushall", Arity: -1, Flags: FlagWrite, Group: "server", Summary: "Removes all keys from all databases.", ACL: aclKeyspaceDangerous, Tips: tipsAllShardsSucceeded}, Run: cmdFlushAll},
+	{Spec: Spec{Name: "swapdb", Arity: 3, Flags: FlagWrite | FlagFast, Group: "server", Summary: "Swaps two Redis databases.", ACL: aclKeyspaceDangerous}, Run: cmdSwapDB},
 }
+
+// COMMAND INFO's tips and ACL categories shared by the key commands.
+var (
+	tipsMultiShard         = []string{"request_policy:multi_shard", "response_policy:agg_sum"}
+	tipsAllShardsSucceeded = []string{"request_policy:all_shards", "response_policy:all_succeeded"}
+	aclKeyspaceDangerous   = []string{"keyspace", "dangerous"}
+)
 
 // errIntRange is Redis's reply to an argument parsed as a C int (a DB
 // index) that is an integer outside int's range.
@@ -149,7 +156,7 @@ func (c *Ctx) rename(src, dst []byte, nx bool) {
 	c.db.delete(it.key)
 	// The value moves, it is not copied: its sharing with snapshots (gen)
 	// is unchanged. The deadline moves with it.
-	c.db.set(item{key: string(dst), val: it.val, expireAt: it.expireAt, gen: it.gen})
+	c.put(c.db, item{key: string(dst), val: it.val, expireAt: it.expireAt, gen: it.gen})
 	c.signalIfBlocking(c.dbi, string(dst), it.val)
 	c.renameReply(nx, true)
 }
@@ -186,7 +193,7 @@ func cmdMove(c *Ctx, args [][]byte) {
 		return
 	}
 	c.db.delete(it.key)
-	dst.set(it)
+	c.put(dst, it)
 	c.signalIfBlocking(dbi, it.key, it.val)
 	c.Int(1)
 }
@@ -226,7 +233,7 @@ func cmdCopy(c *Ctx, args [][]byte) {
 	}
 	// The copy is a new value, private to this generation.
 	val := it.val.clone()
-	dst.set(item{key: key, val: val, expireAt: it.expireAt, gen: c.fsm.gen})
+	c.put(dst, item{key: key, val: val, expireAt: it.expireAt, gen: c.fsm.gen})
 	c.signalIfBlocking(dbi, key, val)
 	c.Int(1)
 }

@@ -15,7 +15,8 @@ import "github.com/tidwall/btree"
 //     keeps an empty collection),
 //   - adds the change in the value's size to its database's used memory,
 //   - signals the key as ready when it holds a list or sorted set that
-//     clients may be blocked on.
+//     clients may be blocked on,
+//   - stamps the key as written now (its LRU clock, for OBJECT IDLETIME).
 //
 // So no command has to remember any of them. A command that asks for a
 // collection it may end up not changing (HDEL of missing fields, LREM of
@@ -72,7 +73,7 @@ func writableIn[V collection](c *Ctx, dbi int, key []byte, create func() V) (v V
 			return v, false, true
 		}
 		v = create()
-		db.set(item{key: string(key), val: v, gen: c.fsm.gen})
+		c.put(db, item{key: string(key), val: v, gen: c.fsm.gen})
 		c.touch(db, dbi, string(key), v)
 		c.touched[len(c.touched)-1].created = true
 		return v, true, true
@@ -132,8 +133,14 @@ func (c *Ctx) settle(failed bool) {
 			t.db.gone.add(t.key, cur.mod)
 			t.db.remove(t.key)
 		default:
-			if !t.unchanged {
-				cur.mod = t.db.stamp()
+			// A write looks the key up: its LRU stamp is renewed even
+			// when nothing changed, as in Redis; its mod only on a change.
+			lru := c.lru()
+			if !t.unchanged || cur.lru != lru {
+				if !t.unchanged {
+					cur.mod = t.db.stamp()
+				}
+				cur.lru = lru
 				t.db.keys.SetHint(cur, &hint)
 			}
 			if isBlockingType(t.val) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/raftis/raftis/fsm/rdb"
 )
 
 // checkUsedMemory recomputes every database's used memory from its items
@@ -30,8 +32,12 @@ func TestUsedMemoryAccounting(t *testing.T) {
 	tf := newTestFSM(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	keys := []string{"a", "b", "c"}
+	payload, err := rdb.EncodeDump(&rdb.Record{Type: rdb.TypeList, List: [][]byte{[]byte("x"), []byte("y")}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	setEncs := map[setEncoding]bool{}
-	for i := range 3000 {
+	for i := range 5000 {
 		key := keys[r.IntN(len(keys))]
 		field := "f" + strconv.Itoa(r.IntN(200))
 		var args []string
@@ -111,6 +117,14 @@ func TestUsedMemoryAccounting(t *testing.T) {
 			args = []string{[]string{"sinterstore", "sunionstore", "sdiffstore"}[r.IntN(3)], key, keys[r.IntN(len(keys))], keys[r.IntN(len(keys))]}
 		case 28:
 			args = []string{"spop", key}
+		}
+		switch r.IntN(40) {
+		case 0:
+			args = []string{"sort", key, "alpha", "limit", "0", strconv.Itoa(r.IntN(100)), "store", keys[r.IntN(len(keys))]}
+		case 1:
+			args = []string{"restore", key, "0", string(payload), "replace"}
+		case 2:
+			args = []string{"setbit", key, strconv.Itoa(r.IntN(1000)), "1"}
 		}
 		if r.IntN(50) == 0 {
 			if _, err := tf.f.Snapshot(); err != nil {

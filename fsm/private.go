@@ -17,21 +17,25 @@ const sdsMaxPrealloc = 1 << 20
 // privateString returns the bytes of the string held by it (none if it is
 // a new item), at least n bytes long, for the caller to change in place.
 // Bytes past the old end are zero. It is the value itself when it is
-// private to this generation and has the room; otherwise a copy. A string
-// that grows gets spare capacity, doubling up to 1 MiB and then 1 MiB at a
-// time as Redis's sds does, so repeated growth costs amortized O(1) per
-// byte. The caller stores the result with storeString once it is done.
+// private to this generation and a raw string with the room; otherwise a
+// copy. A string that grows gets spare capacity, doubling up to 1 MiB and
+// then 1 MiB at a time as Redis's sds does, so repeated growth costs
+// amortized O(1) per byte. The result always keeps rawSpare bytes spare:
+// a string changed in part is raw (fsm/stringenc.go). The caller stores
+// the result with storeString once it is done.
 func (c *Ctx) privateString(it item, n int) []byte {
 	cur, _ := it.val.(stringValue)
 	size := max(len(cur), n)
-	if it.gen == c.fsm.gen && size <= cap(cur) {
+	// A string with fewer spare bytes is not raw, or may be a shared
+	// integer: either way it is copied.
+	if it.gen == c.fsm.gen && size+rawSpare <= cap(cur) {
 		b := cur[:size]
 		clear(b[len(cur):])
 		return b
 	}
-	capacity := size
+	capacity := size + rawSpare
 	if size > len(cur) {
-		capacity = grownCap(size)
+		capacity = max(capacity, grownCap(size))
 	}
 	b := make([]byte, size, capacity)
 	copy(b, cur)
@@ -46,11 +50,11 @@ func grownCap(size int) int {
 	return size + sdsMaxPrealloc
 }
 
-// storeString stores b as the string of it, private to this generation,
-// keeping its key and deadline. Every change goes through db.set, so the
-// keyspace sees each new size of a value.
+// storeString stores b as the string of it, raw and private to this
+// generation, keeping its key and deadline. Every change goes through
+// put, so the keyspace sees each new size of a value.
 func (c *Ctx) storeString(it item, b []byte) {
-	it.val = stringValue(b)
+	it.val = rawString(b)
 	it.gen = c.fsm.gen
-	c.db.set(it)
+	c.put(c.db, it)
 }

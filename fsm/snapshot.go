@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"strconv"
 
 	"github.com/cespare/xxhash/v2"
@@ -78,7 +79,7 @@ func (s *snapshot) Release() {}
 
 // writeRDB writes the data set as an RDB file (version 10). canonical
 // writes the elements of sets and hashes in an order that depends only on
-// their contents (see Value.writeRDB).
+// their contents (see Value.writeRDB), and no idle times.
 func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 	bw := bufio.NewWriterSize(out, 64<<10)
 	w := rdb.NewWriter(bw)
@@ -96,6 +97,7 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 	); err != nil {
 		return err
 	}
+	clock := lruClock(s.clock)
 	for i, keys := range s.dbs {
 		if !s.watch[i].empty() || keys.Len() > 0 {
 			if err := w.WriteAux(auxWatch, string(encodeWatch(i, &s.watch[i], keys))); err != nil {
@@ -109,6 +111,12 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 			return err
 		}
 		keys.Scan(func(it item) bool {
+			if !canonical {
+				// Redis writes idle times only under an LRU policy but
+				// loads them always: the keys keep their OBJECT IDLETIME
+				// across a restart or a full sync.
+				w.SetIdle(uint64(idleSeconds(clock, it.lru)))
+			}
 			if werr := it.val.writeRDB(w, []byte(it.key), it.expireAt, canonical); werr != nil {
 				err = fmt.Errorf("write key %q: %w", it.key, werr)
 			}
@@ -201,7 +209,7 @@ func readRDB(r io.Reader, lim *Limits, at *uint64) (*restored, error) {
 			if err != nil {
 				return nil, fmt.Errorf("key %q: %w", rec.Key, err)
 			}
-			st.dbs[dbi].put(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs, mod: st.nextMod(dbi)})
+			st.dbs[dbi].put(item{key: string(rec.Key), val: val, expireAt: rec.ExpireAtMs, lru: restoredLRU(st.clock, rec), mod: st.nextMod(dbi)})
 		}
 	}
 }
@@ -226,12 +234,22 @@ func (st *restored) readAux(rec *rdb.Record) error {
 	return nil
 }
 
+// restoredLRU is the LRU stamp of a key loaded at time clock (ms): as old
+// as the IDLE opcode before it says, as Redis does when it loads a file,
+// or fresh.
+func restoredLRU(clock int64, rec *rdb.Record) uint32 {
+	if rec.HasIdle {
+		return lruForIdle(lruClock(clock), int64(min(rec.Idle, math.MaxInt64)))
+	}
+	return lruClock(clock)
+}
+
 // valueFromRecord converts a decoded RDB value into the Value that holds
 // it, choosing encodings under lim as Redis does when it loads a file.
 func valueFromRecord(lim *Limits, rec *rdb.Record) (Value, error) {
 	switch rec.Type {
 	case rdb.TypeString:
-		return stringValue(rec.String), nil
+		return newString(rec.String), nil
 	case rdb.TypeSet:
 		return setFromRecord(lim, rec.Set)
 	case rdb.TypeHash:

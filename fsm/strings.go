@@ -1,10 +1,8 @@
 package fsm
 
 import (
-	"bytes"
 	"math"
 	"math/big"
-	"strconv"
 )
 
 // Error texts used only by the string commands.
@@ -71,7 +69,7 @@ func cmdSetNX(c *Ctx, args [][]byte) {
 		c.Int(0)
 		return
 	}
-	c.db.set(item{key: string(args[1]), val: stringValue(bytes.Clone(args[2]))})
+	c.put(c.db, item{key: string(args[1]), val: newString(args[2])})
 	c.Int(1)
 }
 
@@ -142,10 +140,10 @@ func cmdGetEX(c *Ctx, args [][]byte) {
 		c.db.delete(it.key)
 	case expire != nil:
 		it.expireAt = at
-		c.db.set(it)
+		c.put(c.db, it)
 	case flags&optPersist != 0 && it.expireAt != 0:
 		it.expireAt = 0
-		c.db.set(it)
+		c.put(c.db, it)
 	}
 }
 
@@ -192,7 +190,7 @@ func cmdMSetNX(c *Ctx, args [][]byte) {
 // (a repeated key ends with its last value).
 func (c *Ctx) setPairs(kv [][]byte) {
 	for i := 0; i+1 < len(kv); i += 2 {
-		c.db.set(item{key: string(kv[i]), val: stringValue(bytes.Clone(kv[i+1]))})
+		c.put(c.db, item{key: string(kv[i]), val: newString(kv[i+1])})
 	}
 }
 
@@ -259,8 +257,8 @@ func (c *Ctx) incrBy(key []byte, incr int64) {
 		return
 	}
 	cur += incr
-	it.val = stringValue(strconv.AppendInt(nil, cur, 10))
-	c.db.set(it)
+	it.val = intString(cur)
+	c.put(c.db, it)
 	c.Int(cur)
 }
 
@@ -288,22 +286,29 @@ func cmdIncrByFloat(c *Ctx, args [][]byte) {
 		return
 	}
 	s := formatLongDouble(sum)
-	it.val = stringValue(s)
-	c.db.set(it)
+	it.val = floatString([]byte(s))
+	c.put(c.db, it)
 	c.BulkString(s)
 }
 
 // APPEND key value
 func cmdAppend(c *Ctx, args [][]byte) {
-	it, cur, _, ok := c.stringForUpdate(args[1])
+	it, cur, found, ok := c.stringForUpdate(args[1])
 	if !ok {
+		return
+	}
+	if !found {
+		// A new key holds the value as SET would store it.
+		c.put(c.db, item{key: it.key, val: newString(args[2])})
+		c.Int(int64(len(args[2])))
 		return
 	}
 	if int64(len(cur))+int64(len(args[2])) > maxStringSize {
 		c.Error(ErrStringTooBig)
 		return
 	}
-	if len(args[2]) > 0 || it.val == nil {
+	// An existing string becomes raw, even when nothing is appended.
+	if len(args[2]) > 0 || stringValue(cur).Encoding() != "raw" {
 		// In place, with room to spare: a loop of APPENDs is linear.
 		val := c.privateString(it, len(cur)+len(args[2]))
 		copy(val[len(cur):], args[2])
@@ -664,11 +669,11 @@ func (c *Ctx) setString(key, val []byte, o setOptions) {
 	}
 	// Copy the value: args alias the Raft log entry, which the data set
 	// must neither keep alive nor share.
-	it := item{key: string(key), val: stringValue(bytes.Clone(val)), expireAt: o.expireAt}
+	it := item{key: string(key), val: newString(val), expireAt: o.expireAt}
 	if o.keepTTL && found {
 		it.expireAt = old.expireAt
 	}
-	c.db.set(it)
+	c.put(c.db, it)
 	if o.get {
 		c.replyOld(old, found)
 	} else {

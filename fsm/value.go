@@ -1,10 +1,6 @@
 package fsm
 
-import (
-	"bytes"
-
-	"github.com/raftis/raftis/fsm/rdb"
-)
+import "github.com/raftis/raftis/fsm/rdb"
 
 // Value is what a key holds. Every Redis type implements it.
 //
@@ -47,29 +43,13 @@ type collection interface {
 
 // stringValue is a Redis string. Most commands replace it with a new one;
 // those that change part of it (SETBIT, APPEND, PFADD, ...) change it in
-// place once privateString has made it private to this generation.
+// place once privateString has made it private to this generation. Its
+// capacity records its Redis encoding (fsm/stringenc.go): make one only
+// with newString, intString, floatString or rawString.
 type stringValue []byte
 
 func (stringValue) Type() string   { return "string" }
 func (s stringValue) memSize() int { return cap(s) }
-
-// clone copies the bytes: either string may be changed in place later.
-func (s stringValue) clone() Value { return stringValue(bytes.Clone(s)) }
-
-// Encoding follows Redis's rules for a string set from a client: an
-// integer that fits in a long is "int", up to 44 bytes "embstr", longer
-// "raw".
-func (s stringValue) Encoding() string {
-	if len(s) <= 20 {
-		if _, ok := parseInt(s); ok {
-			return "int"
-		}
-	}
-	if len(s) <= 44 {
-		return "embstr"
-	}
-	return "raw"
-}
 
 func (s stringValue) writeRDB(w *rdb.Writer, key []byte, expireAtMs int64, _ bool) error {
 	return w.WriteString(key, s, expireAtMs)

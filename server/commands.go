@@ -66,6 +66,8 @@ func serverCommands() []*command {
 		commandCommand(),
 		configCommand(),
 		memoryCommand(),
+		// OBJECT's subcommands are fsm's reads.
+		{Spec: spec("object", -2, 0, "generic", "A container for object introspection commands")},
 		raftCommand(),
 	}
 }

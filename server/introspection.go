@@ -198,7 +198,12 @@ func hasCategory(cmd *command, cat string) bool {
 		return true
 	}
 	if cmd.data != nil {
-		for _, g := range groupACL(cmd.Group) {
+		// A data command's own categories, else its group's.
+		cats := cmd.ACL
+		if cats == nil {
+			cats = groupACL(cmd.Group)
+		}
+		for _, g := range cats {
 			if g == cat {
 				return true
 			}

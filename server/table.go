@@ -70,7 +70,7 @@ func newTable(data []*fsm.Command) *table {
 		t.add(sc)
 	}
 	for _, dc := range data {
-		row := &command{Spec: dc.Spec, data: dc}
+		row := &command{Spec: dc.Spec, data: dc, help: dc.Help, tips: dc.Tips}
 		if parent, _, ok := strings.Cut(dc.Name, "|"); ok {
 			t.container(parent, dc.Group).addSub(row)
 			continue

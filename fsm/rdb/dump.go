@@ -12,56 +12,78 @@ import (
 // DUMP payload.
 const dumpFooterSize = 10
 
+// NewDumpWriter returns a Writer for one Redis DUMP payload. Write one
+// value with the key methods (WriteString, WriteList, ...; their key and
+// expiry are left out of a payload), then take it with Payload:
+// <type><value><RDB version, 2 bytes LE><CRC-64, 8 bytes LE>, as Redis's
+// DUMP makes it and its RESTORE checks it.
+func NewDumpWriter() *Writer {
+	out := new(bytes.Buffer)
+	w := NewWriter(out)
+	w.state, w.dump, w.payload = stateOpen, true, out
+	return w
+}
+
+// Payload finishes the payload and returns it. The Writer is closed.
+func (w *Writer) Payload() ([]byte, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if !w.dump || !w.dumped || w.state != stateOpen {
+		return nil, fmt.Errorf("%w: Payload needs one value written to a DUMP writer", ErrWriterState)
+	}
+	w.buf = binary.LittleEndian.AppendUint16(w.buf, Version)
+	w.state = stateClosed
+	if err := w.finish(); err != nil {
+		return nil, err
+	}
+	return w.payload.Bytes(), nil
+}
+
 // EncodeDump serializes the value of rec (rec.Type and the matching field;
-// Key and ExpireAtMs are ignored) as a Redis DUMP payload that RESTORE
-// accepts: <type><value><RDB version, 2 bytes LE><CRC-64, 8 bytes LE>.
+// Key and ExpireAtMs are ignored) as a Redis DUMP payload.
 func EncodeDump(rec *Record) ([]byte, error) {
-	var out bytes.Buffer
-	w := NewWriter(&out)
-	w.state = stateOpen
+	w := NewDumpWriter()
 	var err error
 	switch rec.Type {
 	case TypeString:
-		w.buf = append(w.buf, rdbString)
-		w.putString(rec.String)
+		err = w.WriteString(nil, rec.String, 0)
 	case TypeList:
-		err = w.dumpSeq(rdbList, len(rec.List), slices.Values(rec.List))
+		err = w.WriteList(nil, 0, len(rec.List), slices.Values(rec.List))
 	case TypeSet:
-		err = w.dumpSeq(rdbSet, len(rec.Set), slices.Values(rec.Set))
+		err = w.WriteSet(nil, 0, len(rec.Set), slices.Values(rec.Set))
 	case TypeZSet:
-		err = w.dumpSeq2(rdbZSet2, len(rec.ZSet), w.binaryScores(func(yield func([]byte, float64) bool) {
+		err = w.WriteZSet(nil, 0, len(rec.ZSet), func(yield func([]byte, float64) bool) {
 			for _, m := range rec.ZSet {
 				if !yield(m.Member, m.Score) {
 					return
 				}
 			}
-		}), true)
+		})
 	case TypeHash:
-		err = w.dumpSeq2(rdbHash, len(rec.Hash), func(yield func([]byte, []byte) bool) {
+		err = w.WriteHash(nil, 0, len(rec.Hash), func(yield func([]byte, []byte) bool) {
 			for _, f := range rec.Hash {
 				if !yield(f.Field, f.Value) {
 					return
 				}
 			}
-		}, false)
+		})
 	default:
 		return nil, fmt.Errorf("rdb: EncodeDump: unknown value type %d", rec.Type)
 	}
 	if err != nil {
 		return nil, err
 	}
-	w.buf = binary.LittleEndian.AppendUint16(w.buf, Version)
-	if err := w.finish(); err != nil {
-		return nil, err
-	}
-	return out.Bytes(), nil
+	return w.Payload()
 }
 
 // DecodeDump decodes a Redis DUMP payload into a RecordKey record without
 // Key or expiry. The footer's RDB version must be at most 10 and its CRC-64
 // must match (a zero CRC is not accepted); failures are reported as
 // ErrDumpTooShort, ErrDumpVersion or ErrDumpChecksum. A malformed value
-// yields an error wrapping ErrCorrupt or ErrUnsupported.
+// yields an error wrapping ErrCorrupt or ErrUnsupported. As in Redis's
+// RESTORE, the value is read from the whole payload: bytes after it are
+// ignored, and a value cut short reads on into the footer.
 func DecodeDump(payload []byte) (*Record, error) {
 	if len(payload) < dumpFooterSize {
 		return nil, ErrDumpTooShort
@@ -73,7 +95,9 @@ func DecodeDump(payload []byte) (*Record, error) {
 	if Checksum(payload[:body+2]) != binary.LittleEndian.Uint64(payload[body+2:]) {
 		return nil, ErrDumpChecksum
 	}
-	s := newBytesSource(payload[:body])
+	// Redis decodes from the whole payload: a value cut short reads on
+	// into the footer, and what it leaves of the footer is ignored.
+	s := newBytesSource(payload)
 	t, err := s.readByte()
 	if err != nil {
 		return nil, err
@@ -85,24 +109,5 @@ func DecodeDump(payload []byte) (*Record, error) {
 		}
 		return nil, err
 	}
-	if s.remaining() != 0 {
-		return nil, corruptf("DUMP payload has %d bytes after the value", s.remaining())
-	}
 	return rec, nil
-}
-
-func (w *Writer) dumpSeq(t byte, n int, seq func(func([]byte) bool)) error {
-	if err := checkCount(n, false); err != nil {
-		return err
-	}
-	w.buf = append(w.buf, t)
-	return w.seqBody(n, seq)
-}
-
-func (w *Writer) dumpSeq2(t byte, n int, seq func(func([]byte, []byte) bool), rawSecond bool) error {
-	if err := checkCount(n, false); err != nil {
-		return err
-	}
-	w.buf = append(w.buf, t)
-	return w.seq2Body(n, seq, rawSecond)
 }

@@ -72,9 +72,16 @@ func TestDumpErrors(t *testing.T) {
 	_, err = DecodeDump(zero)
 	expectErr(t, err, ErrDumpChecksum)
 
-	_, err = DecodeDump(reseal(append(bytes.Clone(body), 'x'), 10))
-	expectErr(t, err, ErrCorrupt)
-	_, err = DecodeDump(reseal(body[:len(body)-1], 10))
+	// Redis's RESTORE ignores bytes after the value.
+	if got, err := DecodeDump(reseal(append(bytes.Clone(body), 'x'), 10)); err != nil || len(got.List) != 2 {
+		t.Fatalf("trailing byte: %v, %v", got, err)
+	}
+	// A value cut short reads on into the footer, as in Redis: the list's
+	// last element "b" becomes the footer's first byte, 10.
+	if got, err := DecodeDump(reseal(body[:len(body)-1], 10)); err != nil || string(got.List[1]) != "\n" {
+		t.Fatalf("cut short: %v, %v", got, err)
+	}
+	_, err = DecodeDump(reseal(body[:len(body)-2], 10))
 	expectErr(t, err, ErrCorrupt)
 	_, err = DecodeDump(reseal(nil, 10))
 	expectErr(t, err, ErrCorrupt)
@@ -97,5 +104,59 @@ func TestDumpErrors(t *testing.T) {
 	expectErr(t, err, ErrNaNScore)
 	if _, err := EncodeDump(&Record{Type: 9}); err == nil {
 		t.Fatal("unknown type accepted")
+	}
+}
+
+func TestDumpWriter(t *testing.T) {
+	w := NewDumpWriter()
+	if _, err := w.Payload(); err == nil {
+		t.Fatal("Payload before a value")
+	}
+	if err := w.WriteAux("a", "b"); err == nil {
+		t.Fatal("WriteAux into a DUMP payload")
+	}
+	w.SetIdle(5) // a payload carries no idle time
+	if err := w.WriteString([]byte("ignored key"), []byte("hello"), 12345); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteString(nil, []byte("again"), 0); err == nil {
+		t.Fatal("second value accepted")
+	}
+	p, err := w.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Observed from redis-server 7.0.15: DUMP of SET k hello.
+	want := cat(0, 5, "hello", 10, 0, 0x63, 0x72, 0xdf, 0x76, 0x65, 0x34, 0x20, 0x0a)
+	if !bytes.Equal(p, want) {
+		t.Fatalf("got % x, want % x", p, want)
+	}
+	if _, err := w.Payload(); err == nil {
+		t.Fatal("Payload twice")
+	}
+}
+
+func TestIdleOpcodeRoundTrip(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	if err := w.WriteHeader(); err != nil {
+		t.Fatal(err)
+	}
+	w.SetIdle(300)
+	if err := w.WriteString([]byte("a"), []byte("1"), 99); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteString([]byte("b"), []byte("2"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := readAll(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || !recs[0].HasIdle || recs[0].Idle != 300 || recs[0].ExpireAtMs != 99 || recs[1].HasIdle {
+		t.Fatalf("records %s / %s", fmtRecord(recs[0], false), fmtRecord(recs[1], false))
 	}
 }

@@ -16,6 +16,8 @@ type Reader struct {
 	err     error // sticky; io.EOF once the file is complete
 
 	expireAtMs int64 // pending expiry for the next key
+	idle       uint64
+	hasIdle    bool // idle is pending for the next key
 }
 
 // NewReader reads and checks the 9-byte header ("REDIS" and a four-digit
@@ -53,8 +55,8 @@ func (r *Reader) Offset() int64 { return r.src.offset() }
 // disabled) and returns io.EOF. A mismatch yields an error wrapping
 // ErrChecksum. Errors are sticky.
 //
-// Expiry, LRU idle time and LFU frequency opcodes are folded into the next
-// RecordKey (the last two are discarded). Collections with no elements,
+// Expiry and LRU idle time opcodes are folded into the next RecordKey;
+// LFU frequencies are discarded. Collections with no elements,
 // which Redis also skips on load, are skipped.
 func (r *Reader) Next() (*Record, error) {
 	if r.err != nil {
@@ -121,9 +123,10 @@ func (r *Reader) next() (*Record, error) {
 			}
 			r.expireAtMs = int64(int32(binary.LittleEndian.Uint32(b[:]))) * 1000
 		case opIdle:
-			if _, err := s.readLen(); err != nil {
+			if r.idle, err = s.readLen(); err != nil {
 				return nil, err
 			}
+			r.hasIdle = true
 		case opFreq:
 			if _, err := s.readByte(); err != nil {
 				return nil, err
@@ -139,8 +142,8 @@ func (r *Reader) next() (*Record, error) {
 			if err != nil {
 				return nil, err
 			}
-			rec := &Record{Kind: RecordKey, Key: key, ExpireAtMs: r.expireAtMs}
-			r.expireAtMs = 0
+			rec := &Record{Kind: RecordKey, Key: key, ExpireAtMs: r.expireAtMs, Idle: r.idle, HasIdle: r.hasIdle}
+			r.expireAtMs, r.idle, r.hasIdle = 0, 0, false
 			err = s.readValue(op, rec)
 			if errors.Is(err, errEmptyKey) {
 				continue

@@ -135,9 +135,14 @@ type Record struct {
 
 	// RecordKey.
 	Key        []byte
-	ExpireAtMs int64     // absolute Unix time in ms; 0 = no expiry
-	Type       ValueType // logical type; selects the field below
-	RawType    uint8     // the RDB type byte as found (e.g. 16 = hash listpack)
+	ExpireAtMs int64 // absolute Unix time in ms; 0 = no expiry
+	// Idle is the LRU idle time in seconds an IDLE opcode gave the key
+	// (HasIdle); Redis writes one under an LRU maxmemory policy, raftis
+	// in its snapshots.
+	Idle    uint64
+	HasIdle bool
+	Type    ValueType // logical type; selects the field below
+	RawType uint8     // the RDB type byte as found (e.g. 16 = hash listpack)
 
 	String []byte
 	List   [][]byte

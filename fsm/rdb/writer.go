@@ -1,6 +1,7 @@
 package rdb
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -37,6 +38,14 @@ type Writer struct {
 	crc   uint64 // CRC of everything flushed from buf
 	state writerState
 	err   error
+
+	idle    uint64 // LRU idle seconds for the next key (hasIdle)
+	hasIdle bool
+	// dump is set on a Writer for one DUMP payload: a key's record is
+	// its type byte and value only (see NewDumpWriter).
+	dump    bool
+	dumped  bool // the payload's value has been written
+	payload *bytes.Buffer
 }
 
 // NewWriter returns a Writer writing to w. Nothing is written yet.
@@ -59,7 +68,7 @@ func (w *Writer) WriteHeader() error {
 
 // WriteAux writes an AUX field such as "redis-ver".
 func (w *Writer) WriteAux(key, value string) error {
-	if err := w.ready(); err != nil {
+	if err := w.fileReady(); err != nil {
 		return err
 	}
 	w.buf = append(w.buf, opAux)
@@ -70,7 +79,7 @@ func (w *Writer) WriteAux(key, value string) error {
 
 // WriteSelectDB starts database db.
 func (w *Writer) WriteSelectDB(db int) error {
-	if err := w.ready(); err != nil {
+	if err := w.fileReady(); err != nil {
 		return err
 	}
 	if db < 0 || db > math.MaxInt32 {
@@ -84,7 +93,7 @@ func (w *Writer) WriteSelectDB(db int) error {
 // WriteResizeDB writes the size hints for the current database: the
 // number of keys and the number of keys with an expiry.
 func (w *Writer) WriteResizeDB(size, expires uint64) error {
-	if err := w.ready(); err != nil {
+	if err := w.fileReady(); err != nil {
 		return err
 	}
 	w.buf = append(w.buf, opResizeDB)
@@ -150,7 +159,7 @@ func (w *Writer) WriteHash(key []byte, expireAtMs int64, n int, fields iter.Seq2
 // Close writes the EOF opcode and the checksum and flushes. It does not
 // close the underlying writer.
 func (w *Writer) Close() error {
-	if err := w.ready(); err != nil {
+	if err := w.fileReady(); err != nil {
 		return err
 	}
 	w.buf = append(w.buf, opEOF)
@@ -172,9 +181,20 @@ func (w *Writer) finish() error {
 	return nil
 }
 
+// fileReady is ready for what only an RDB file holds (not a DUMP payload).
+func (w *Writer) fileReady() error {
+	if w.dump {
+		return fmt.Errorf("%w: a DUMP payload has no file structure", ErrWriterState)
+	}
+	return w.ready()
+}
+
 func (w *Writer) ready() error {
 	if w.err != nil {
 		return w.err
+	}
+	if w.dump && w.dumped {
+		return fmt.Errorf("%w: a DUMP payload holds one value", ErrWriterState)
 	}
 	switch w.state {
 	case stateNew:
@@ -192,10 +212,24 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
+// SetIdle makes the next key carry an LRU idle time in seconds (the IDLE
+// opcode), which Redis applies when it loads the file.
+func (w *Writer) SetIdle(seconds uint64) { w.idle, w.hasIdle = seconds, true }
+
 func (w *Writer) keyHeader(t byte, key []byte, expireAtMs int64) {
+	if w.dump {
+		w.buf = append(w.buf, t)
+		w.dumped = true
+		return
+	}
 	if expireAtMs != 0 {
 		w.buf = append(w.buf, opExpireMs)
 		w.buf = binary.LittleEndian.AppendUint64(w.buf, uint64(expireAtMs))
+	}
+	if w.hasIdle {
+		w.buf = append(w.buf, opIdle)
+		w.buf = appendLen(w.buf, w.idle)
+		w.idle, w.hasIdle = 0, false
 	}
 	w.buf = append(w.buf, t)
 	w.putString(key)

@@ -42,7 +42,8 @@ func Need(t testing.TB, tool string) string {
 // when dir is empty; a dump.rdb there is loaded), plus any extra arguments.
 // It returns the server's address once the server answering there is the
 // process it started (checked by process_id: another process may grab the
-// port first), and kills that process by pid when the test ends.
+// port first) and has loaded its data, and kills that process by pid when
+// the test ends.
 func Start(t testing.TB, dir string, extra ...string) string {
 	t.Helper()
 	bin := Need(t, "redis-server")
@@ -115,20 +116,24 @@ func tryStart(t testing.TB, bin, dir string, extra []string) (string, error) {
 	}
 }
 
-// processID asks the server at addr for the process_id in INFO server.
+// processID asks the server at addr for the process_id in INFO server; it
+// fails while the server is still loading its data.
 func processID(addr string) (int, error) {
 	c, err := resp.DialTimeout(addr, time.Second, resp.WithTimeout(time.Second))
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	raw, err := c.Do("INFO", "server")
+	raw, err := c.Do("INFO", "server", "persistence")
 	if err != nil {
 		return 0, err
 	}
 	info, err := resp.Parse(raw)
 	if err != nil || info.Kind != resp.BulkString {
 		return 0, fmt.Errorf("INFO server: %.100q", raw)
+	}
+	if strings.Contains(info.Str, "\r\nloading:1\r\n") {
+		return 0, errors.New("loading")
 	}
 	for line := range strings.SplitSeq(info.Str, "\r\n") {
 		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
