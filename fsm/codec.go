@@ -104,21 +104,16 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	if e.Flags&^knownFlags != 0 {
 		return nil, fmt.Errorf("%w: unknown flags %#x", ErrCorruptEntry, e.Flags)
 	}
-	n := d.count(maxCmdsPerEntry)
-	if d.err == nil && n > 0 {
-		e.Cmds = make([]Cmd, 0, min(n, len(data)))
-	}
-	for i := 0; i < n && d.err == nil; i++ {
-		db := d.count(NumDatabases - 1)
-		argc := d.count(maxArgsPerCmd)
-		args := make([][]byte, 0, min(argc, len(d.buf)))
-		for j := 0; j < argc && d.err == nil; j++ {
-			args = append(args, d.bytes())
-		}
-		e.Cmds = append(e.Cmds, Cmd{DB: db, Args: args})
-	}
-	if d.err == nil && len(d.buf) != 0 {
-		d.err = fmt.Errorf("%d trailing bytes", len(d.buf))
+	// The body is read twice: once to check it and count its commands and
+	// arguments, allocating nothing, then to fill two slices of exactly
+	// those sizes. So decoding allocates the decoded form of a valid entry
+	// and nothing for an invalid one, whatever its counts claim (a 32 MiB
+	// entry claiming 2^24 commands once allocated 512 MiB before failing),
+	// and a valid entry costs three allocations however many commands it has.
+	ncmds, nargs, err := d.scanBody()
+	d.fail(err)
+	if d.err == nil {
+		d.fillBody(e, ncmds, nargs)
 	}
 	if d.err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorruptEntry, d.err)
@@ -189,6 +184,46 @@ func (d *decoder) count(limit int) int {
 		return 0
 	}
 	return int(v)
+}
+
+// scanBody checks the commands of the entry from d's position to its end
+// without keeping them and returns how many commands and arguments it
+// holds, or the first problem. d is a copy: the caller's position does not
+// move.
+func (d decoder) scanBody() (ncmds, nargs int, err error) {
+	ncmds = d.count(maxCmdsPerEntry)
+	for i := 0; i < ncmds && d.err == nil; i++ {
+		d.count(NumDatabases - 1)
+		argc := d.count(maxArgsPerCmd)
+		for j := 0; j < argc && d.err == nil; j++ {
+			d.bytes()
+		}
+		nargs += argc
+	}
+	if d.err == nil && len(d.buf) != 0 {
+		d.fail(fmt.Errorf("%d trailing bytes", len(d.buf)))
+	}
+	return ncmds, nargs, d.err
+}
+
+// fillBody decodes the commands scanBody checked into e, every command's
+// Args a slice of one array of nargs arguments.
+func (d *decoder) fillBody(e *Entry, ncmds, nargs int) {
+	d.count(maxCmdsPerEntry)
+	if ncmds == 0 {
+		return
+	}
+	e.Cmds = make([]Cmd, ncmds)
+	args := make([][]byte, nargs)
+	for i := range e.Cmds {
+		db := d.count(NumDatabases - 1)
+		argc := d.count(maxArgsPerCmd)
+		for j := range argc {
+			args[j] = d.bytes()
+		}
+		e.Cmds[i] = Cmd{DB: db, Args: args[:argc:argc]}
+		args = args[argc:]
+	}
 }
 
 func (d *decoder) bytes() []byte {
