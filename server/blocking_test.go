@@ -21,8 +21,11 @@ type blockHarness struct {
 	r     *blockRegistry
 	mu    sync.Mutex
 	index uint64
-	gate  chan struct{} // if set, each proposal waits for a value
-	cmds  [][]fsm.Cmd   // what the waker proposed, per entry
+	// applying serializes Apply, as raft does: the test's writes and the
+	// waker's proposals come from two goroutines.
+	applying sync.Mutex
+	gate     chan struct{} // if set, each proposal waits for a value
+	cmds     [][]fsm.Cmd   // what the waker proposed, per entry
 }
 
 func newBlockHarness(t *testing.T) *blockHarness {
@@ -37,6 +40,8 @@ func newBlockHarness(t *testing.T) *blockHarness {
 }
 
 func (h *blockHarness) apply(cmds ...fsm.Cmd) *fsm.Result {
+	h.applying.Lock()
+	defer h.applying.Unlock()
 	h.mu.Lock()
 	h.index++
 	index := h.index

@@ -30,6 +30,10 @@ type Config struct {
 	// ProtoMaxBulkLen is the largest bulk string a request may carry, at
 	// start (CONFIG SET proto-max-bulk-len changes it).
 	ProtoMaxBulkLen int64
+	// MaxMemory is the data set size (used_memory) over which the leader
+	// refuses denyoom commands, at start (CONFIG SET maxmemory changes
+	// it); 0, the default, sets no limit, as in Redis.
+	MaxMemory uint64
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration
 

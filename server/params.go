@@ -43,6 +43,7 @@ func (p *runtimeParams) init(cfg Config) {
 	p.maxMemoryPolicy.Store(&policy)
 	p.maxClients.Store(10000)
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
+	p.maxMemory.Store(cfg.MaxMemory)
 }
 
 func (s *Server) currentSettable() settable {

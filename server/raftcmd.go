@@ -101,7 +101,7 @@ func (s *Server) forwarded(c *call) {
 			return
 		}
 	}
-	replies, at, err := s.proposer.submit(e.Cmds, len(blob))
+	replies, at, err := s.submit(e.Cmds, len(blob))
 	switch {
 	case errors.Is(err, raftlog.ErrNotLeader):
 		c.conn.WriteError(replyNotLeader) // nothing written: the follower retries

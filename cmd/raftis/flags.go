@@ -25,6 +25,7 @@ type config struct {
 	heartbeatTimeout, electionTimeout time.Duration
 	followerWrites                    string
 	protoMaxBulkLen                   int64
+	maxMemory                         uint64
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
 	walSegmentMB                      int
@@ -35,7 +36,7 @@ type config struct {
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
 	def := raftlog.DefaultConfig()
-	var join, raftStore string
+	var join, raftStore, maxMemory string
 	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
@@ -53,6 +54,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", def.ElectionTimeout, "Raft election timeout")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
+	fs.StringVar(&maxMemory, "maxmemory", "0", "data set size (INFO used_memory) over which writes that add data get -OOM, in bytes or with a unit (100mb, 2gb); 0 = no limit")
 	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
 	fs.IntVar(&c.walSegmentMB, "raft-wal-segment-mb", def.WALSegmentSize>>20, "size of the wal store's segment files, in MiB; the log is truncated a whole segment at a time")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -68,6 +70,10 @@ func parseFlags(args []string) (*config, error) {
 	var err error
 	if c.raftStore, err = raftlog.ParseStoreKind(raftStore); err != nil {
 		return nil, fmt.Errorf("--raft-store: %w", err)
+	}
+	var ok bool
+	if c.maxMemory, ok = server.ParseMemory(maxMemory); !ok {
+		return nil, fmt.Errorf("--maxmemory %q: not a memory size (bytes, or a number with k, kb, m, mb, g, gb)", maxMemory)
 	}
 	for _, a := range strings.Split(join, ",") {
 		if a = strings.TrimSpace(a); a != "" {

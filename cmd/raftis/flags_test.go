@@ -22,6 +22,9 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	if len(cfg.join) != 0 {
 		t.Errorf("join = %v, want none", cfg.join)
 	}
+	if cfg.maxMemory != 0 {
+		t.Errorf("maxmemory = %d, want 0 (no limit)", cfg.maxMemory)
+	}
 	// Raft's settings default to raftlog's, which tests' clusters use too.
 	def := raftlog.DefaultConfig()
 	if cfg.snapshotThreshold != def.SnapshotThreshold || cfg.trailingLogs != def.TrailingLogs ||
@@ -62,6 +65,8 @@ func TestBadFlagsAreRejected(t *testing.T) {
 		{"--proto-max-bulk-len", "1000"},
 		{"--raft-store", "bolt"},
 		{"--raft-wal-segment-mb", "0"},
+		{"--maxmemory", "1tb"},
+		{"--maxmemory", "-1"},
 		{"stray"},
 	} {
 		if _, err := parseFlags(args); err == nil {
@@ -71,5 +76,15 @@ func TestBadFlagsAreRejected(t *testing.T) {
 	t.Setenv("RAFTIS_MAX_STALENESS", "soon")
 	if _, err := parseFlags(nil); err == nil {
 		t.Error("a bad RAFTIS_MAX_STALENESS was accepted")
+	}
+}
+
+func TestMaxmemoryFlagTakesUnits(t *testing.T) {
+	cfg, err := parseFlags([]string{"--maxmemory", "2gb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.maxMemory != 2<<30 || cfg.serverConfig(nil).MaxMemory != 2<<30 {
+		t.Errorf("--maxmemory 2gb = %d, want %d", cfg.maxMemory, 2<<30)
 	}
 }

@@ -117,6 +117,7 @@ func (c *config) serverConfig(logger *slog.Logger) server.Config {
 		MaxStaleness:    c.maxStaleness,
 		FollowerWrites:  c.followerWrites,
 		ProtoMaxBulkLen: c.protoMaxBulkLen,
+		MaxMemory:       c.maxMemory,
 		Logger:          logger,
 	}
 }
