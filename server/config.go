@@ -34,6 +34,9 @@ type Config struct {
 	// refuses denyoom commands, at start (CONFIG SET maxmemory changes
 	// it); 0, the default, sets no limit, as in Redis.
 	MaxMemory uint64
+	// ClusterSecret, if set, is what members present to each other for
+	// the calls between members (secret.go).
+	ClusterSecret string
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration
 

@@ -17,18 +17,20 @@ import (
 //	GET  /healthz                                  the process serves requests
 //	GET  /readyz                                   part of a cluster with a known leader, caught up
 //	GET  /debug/pprof/...                          Go runtime profiles
+//
+// With a cluster secret, join, remove and the profiles need it (secret.go).
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /join", s.handleJoin)
-	mux.HandleFunc("POST /remove", s.handleRemove)
+	mux.HandleFunc("POST /join", s.requireSecret(s.handleJoin))
+	mux.HandleFunc("POST /remove", s.requireSecret(s.handleRemove))
 	mux.HandleFunc("GET /status", s.handleStatus)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
-	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("GET /debug/pprof/", s.requireSecret(pprof.Index))
+	mux.HandleFunc("GET /debug/pprof/profile", s.requireSecret(pprof.Profile))
+	mux.HandleFunc("GET /debug/pprof/trace", s.requireSecret(pprof.Trace))
 	return mux
 }
 

@@ -52,7 +52,7 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
-	s.fwd = newForwarder(cfg.ApplyTimeout)
+	s.fwd = newForwarder(cfg.ApplyTimeout, cfg.ClusterSecret)
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
@@ -150,6 +150,10 @@ type session struct {
 	tap    replyTap
 	reads  []*command
 	writes []queuedWrite
+
+	// clusterMember: this connection presented the cluster secret (RAFT
+	// AUTH).
+	clusterMember bool
 
 	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex

@@ -26,6 +26,7 @@ type config struct {
 	followerWrites                    string
 	protoMaxBulkLen                   int64
 	maxMemory                         uint64
+	clusterSecret                     string
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
 	walSegmentMB                      int
@@ -36,7 +37,7 @@ type config struct {
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
 	def := raftlog.DefaultConfig()
-	var join, raftStore, maxMemory string
+	var join, raftStore, maxMemory, secretFile string
 	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
@@ -55,6 +56,8 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
 	fs.StringVar(&maxMemory, "maxmemory", "0", "data set size (INFO used_memory) over which writes that add data get -OOM, in bytes or with a unit (100mb, 2gb); 0 = no limit")
+	fs.StringVar(&c.clusterSecret, "cluster-secret", "", "secret members present to each other (RAFT FORWARD, JOIN, REMOVE, TRANSFER, POST /join, /remove, /debug/pprof); the same on every node")
+	fs.StringVar(&secretFile, "cluster-secret-file", "", "file holding the cluster secret (instead of --cluster-secret, which shows in the process list)")
 	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
 	fs.IntVar(&c.walSegmentMB, "raft-wal-segment-mb", def.WALSegmentSize>>20, "size of the wal store's segment files, in MiB; the log is truncated a whole segment at a time")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -70,6 +73,9 @@ func parseFlags(args []string) (*config, error) {
 	var err error
 	if c.raftStore, err = raftlog.ParseStoreKind(raftStore); err != nil {
 		return nil, fmt.Errorf("--raft-store: %w", err)
+	}
+	if err := c.readSecretFile(secretFile); err != nil {
+		return nil, err
 	}
 	var ok bool
 	if c.maxMemory, ok = server.ParseMemory(maxMemory); !ok {
@@ -133,6 +139,26 @@ func (c *config) complete() error {
 	}
 	if c.protoMaxBulkLen < 1<<20 {
 		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")
+	}
+	return nil
+}
+
+// readSecretFile sets the cluster secret from path, its first line (a
+// trailing newline is not part of it).
+func (c *config) readSecretFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	if c.clusterSecret != "" {
+		return errors.New("--cluster-secret and --cluster-secret-file are exclusive")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--cluster-secret-file: %w", err)
+	}
+	c.clusterSecret = strings.TrimRight(string(data), "\r\n")
+	if c.clusterSecret == "" || strings.ContainsAny(c.clusterSecret, "\r\n") {
+		return fmt.Errorf("--cluster-secret-file %s: want one non-empty line", path)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -86,5 +88,33 @@ func TestMaxmemoryFlagTakesUnits(t *testing.T) {
 	}
 	if cfg.maxMemory != 2<<30 || cfg.serverConfig(nil).MaxMemory != 2<<30 {
 		t.Errorf("--maxmemory 2gb = %d, want %d", cfg.maxMemory, 2<<30)
+	}
+}
+
+func TestClusterSecretFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseFlags([]string{"--cluster-secret-file", path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.clusterSecret != "hunter2" || cfg.serverConfig(nil).ClusterSecret != "hunter2" {
+		t.Errorf("secret %q, want the file's line without its newline", cfg.clusterSecret)
+	}
+	for _, args := range [][]string{
+		{"--cluster-secret-file", path, "--cluster-secret", "x"},
+		{"--cluster-secret-file", filepath.Join(t.TempDir(), "missing")},
+	} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseFlags([]string{"--cluster-secret-file", path}); err == nil {
+		t.Error("an empty secret file was accepted")
 	}
 }

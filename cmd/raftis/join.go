@@ -23,7 +23,7 @@ func joinCluster(ctx context.Context, cfg *config, redisAddr, raftAddr string, l
 	deadline := time.Now().Add(5 * time.Minute)
 	for attempt := 0; ; attempt++ {
 		for _, addr := range cfg.join {
-			err = postJoin(ctx, client, addr, body)
+			err = postJoin(ctx, client, addr, body, cfg.clusterSecret)
 			if err == nil {
 				logger.Info("joined cluster", "via", addr)
 				return nil
@@ -41,12 +41,17 @@ func joinCluster(ctx context.Context, cfg *config, redisAddr, raftAddr string, l
 	}
 }
 
-func postJoin(ctx context.Context, client *http.Client, addr string, body []byte) error {
+// postJoin asks the member at addr to add this node, with the cluster
+// secret if there is one.
+func postJoin(ctx context.Context, client *http.Client, addr string, body []byte, secret string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/join", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err

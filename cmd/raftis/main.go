@@ -118,6 +118,7 @@ func (c *config) serverConfig(logger *slog.Logger) server.Config {
 		FollowerWrites:  c.followerWrites,
 		ProtoMaxBulkLen: c.protoMaxBulkLen,
 		MaxMemory:       c.maxMemory,
+		ClusterSecret:   c.clusterSecret,
 		Logger:          logger,
 	}
 }

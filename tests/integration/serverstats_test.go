@@ -164,7 +164,7 @@ func TestHelpIsRedisHelpForWhatExists(t *testing.T) {
 			t.Errorf("%s HELP: %q\nis not a part of Redis's\n%q", container, ours, theirs)
 		}
 	}
-	if got := raftis.do("raft", "help"); !strings.HasPrefix(got, "*17\r\n+RAFT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+INFO\r\n") ||
+	if got := raftis.do("raft", "help"); !strings.HasPrefix(got, "*19\r\n+RAFT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+INFO\r\n") ||
 		!strings.HasSuffix(got, "+HELP\r\n+    Prints this help.\r\n") {
 		t.Errorf("RAFT HELP = %q", got)
 	}
