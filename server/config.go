@@ -37,6 +37,10 @@ type Config struct {
 	// ClusterSecret, if set, is what members present to each other for
 	// the calls between members (secret.go).
 	ClusterSecret string
+	// BootstrapExpect, over 1, makes a node without state bootstrap a
+	// cluster once it has heard of that many members, itself included
+	// (POST /notify, bootstrap.go).
+	BootstrapExpect int
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration
 

@@ -25,6 +25,7 @@ type Server struct {
 	fwd      *forwarder
 	proposer *proposer
 	blocked  *blockRegistry
+	boot     *bootstrapper // with Config.BootstrapExpect > 1
 	start    time.Time
 
 	resp     *redcon.Server
@@ -56,6 +57,9 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
+	if cfg.BootstrapExpect > 1 {
+		s.boot = newBootstrapper(cfg.BootstrapExpect, raftlog.Server{ID: cfg.ID, RaftAddr: node.RaftAddr(), Suffrage: "Voter"})
+	}
 	s.blocked = newBlockRegistry(data, s.proposePops)
 	data.SetReadyHook(s.blocked.ready)
 	return s

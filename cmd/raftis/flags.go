@@ -27,6 +27,7 @@ type config struct {
 	protoMaxBulkLen                   int64
 	maxMemory                         uint64
 	clusterSecret                     string
+	bootstrapExpect                   int
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
 	walSegmentMB                      int
@@ -45,6 +46,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
 	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")
+	fs.IntVar(&c.bootstrapExpect, "bootstrap-expect", 0, "with --join: bootstrap a new cluster together once this many nodes (this one included) know each other through --join; 0 = only join an existing cluster")
 	fs.Uint64Var(&c.snapshotThreshold, "snapshot-threshold", def.SnapshotThreshold, "log entries between snapshots")
 	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", def.SnapshotInterval, "how often to check whether a snapshot is due")
 	fs.IntVar(&c.snapshotRetain, "snapshot-retain", def.SnapshotRetain, "snapshots kept on disk")
@@ -136,6 +138,12 @@ func (c *config) complete() error {
 	}
 	if c.walSegmentMB < 1 || c.walSegmentMB > 1024 {
 		return errors.New("--raft-wal-segment-mb must be between 1 and 1024")
+	}
+	if c.bootstrapExpect < 0 {
+		return errors.New("--bootstrap-expect must not be negative")
+	}
+	if c.bootstrapExpect > 1 && len(c.join) == 0 {
+		return errors.New("--bootstrap-expect needs --join with the other nodes' HTTP addresses")
 	}
 	if c.protoMaxBulkLen < 1<<20 {
 		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")
