@@ -27,6 +27,8 @@ type settable struct {
 	maxMemoryPolicy string
 	maxClients      int64
 	protoMaxBulkLen int64
+	timeout         int64 // seconds
+	outputLimits    [3]outputLimit
 }
 
 // runtimeParams holds the settable values the server reads (fsm holds the
@@ -36,6 +38,10 @@ type runtimeParams struct {
 	maxMemoryPolicy atomic.Pointer[string]
 	maxClients      atomic.Int64
 	protoMaxBulkLen atomic.Int64
+	timeout         atomic.Int64 // seconds
+	outputLimits    atomic.Pointer[[3]outputLimit]
+	// normalOutputLimit is outputLimits[0], read before every flush.
+	normalOutputLimit atomic.Pointer[outputLimit]
 }
 
 func (p *runtimeParams) init(cfg Config) {
@@ -44,6 +50,12 @@ func (p *runtimeParams) init(cfg Config) {
 	p.maxClients.Store(10000)
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
 	p.maxMemory.Store(cfg.MaxMemory)
+	p.setOutputLimits(defaultOutputLimits)
+}
+
+func (p *runtimeParams) setOutputLimits(l [3]outputLimit) {
+	p.outputLimits.Store(&l)
+	p.normalOutputLimit.Store(&l[0])
 }
 
 func (s *Server) currentSettable() settable {
@@ -53,6 +65,8 @@ func (s *Server) currentSettable() settable {
 		maxMemoryPolicy: *s.params.maxMemoryPolicy.Load(),
 		maxClients:      s.params.maxClients.Load(),
 		protoMaxBulkLen: s.params.protoMaxBulkLen.Load(),
+		timeout:         s.params.timeout.Load(),
+		outputLimits:    *s.params.outputLimits.Load(),
 	}
 }
 
@@ -65,6 +79,8 @@ func (s *Server) install(st settable) {
 	s.params.maxMemory.Store(st.maxMemory)
 	s.params.maxMemoryPolicy.Store(&st.maxMemoryPolicy)
 	s.params.maxClients.Store(st.maxClients)
+	s.params.timeout.Store(st.timeout)
+	s.params.setOutputLimits(st.outputLimits)
 	if st.protoMaxBulkLen != s.params.protoMaxBulkLen.Load() {
 		s.params.protoMaxBulkLen.Store(st.protoMaxBulkLen)
 		if s.resp != nil {
@@ -93,6 +109,7 @@ type paramName struct {
 var params = []*param{
 	{name: "appendfsync", get: constant("always")}, // every write is in a quorum's log on disk before its reply
 	{name: "appendonly", get: constant("yes")},
+	outputLimitParam,
 	{name: "bind", get: func(s *Server, _ *settable) string { host, _ := splitHostPort(s.cfg.RedisAddr); return host }},
 	{name: "databases", get: constant(strconv.Itoa(fsm.NumDatabases))},
 	limitParam("hash-max-listpack-entries", "hash-max-ziplist-entries", false, func(l *fsm.Limits) *int64 { return &l.HashMaxListpackEntries }),
@@ -146,6 +163,7 @@ var params = []*param{
 	{name: "save", get: constant("")}, // snapshots follow Raft's thresholds
 	limitParam("set-max-intset-entries", "", false, func(l *fsm.Limits) *int64 { return &l.SetMaxIntsetEntries }),
 	limitParam("zset-max-listpack-entries", "zset-max-ziplist-entries", false, func(l *fsm.Limits) *int64 { return &l.ZSetMaxListpackEntries }),
+	timeoutParam,
 	limitParam("zset-max-listpack-value", "zset-max-ziplist-value", true, func(l *fsm.Limits) *int64 { return &l.ZSetMaxListpackValue }),
 }
 

@@ -80,6 +80,7 @@ func (s *Server) Start() error {
 
 	s.resp = redcon.NewServer(s.cfg.RedisAddr, s.handle, s.accept, s.closed)
 	s.resp.SetProtoMaxBulkLen(s.params.protoMaxBulkLen.Load())
+	s.resp.SetFlushVia(s.flush)
 	s.httpSrv = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
 
 	s.goBackground(func() {
@@ -99,6 +100,7 @@ func (s *Server) Start() error {
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	s.goBackground(s.runStatsCron)
+	s.goBackground(s.runClientsCron)
 	return nil
 }
 
@@ -159,6 +161,16 @@ type session struct {
 	// AUTH).
 	clusterMember bool
 
+	// nc is the client's socket, which the clients cron may close (timeout).
+	nc net.Conn
+	// lastInteraction is when the client last sent a request (unix ns).
+	lastInteraction atomic.Int64
+	// blocked: the client waits in a blocking command (no idle timeout).
+	blocked atomic.Bool
+	// outputPending is the size of the replies being written, since
+	// outputSince (unix ns); 0 when no write is in progress.
+	outputPending, outputSince atomic.Int64
+
 	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex
 	db      int
@@ -185,6 +197,8 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		laddr:   s.cfg.RedisAddr,
 		created: time.Now(),
 	}
+	sess.nc = conn.NetConn()
+	sess.touch()
 	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)
 	s.sessions.Store(sess.id, sess)
@@ -204,6 +218,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 // cmd so that consecutive writes become one log entry.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	sess := conn.Context().(*session)
+	sess.touch()
 	batch := s.batchFor(&sess.tap, sess)
 	batch.add(cmd.Args)
 	for _, next := range conn.ReadPipeline() {

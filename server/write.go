@@ -72,7 +72,10 @@ func (b *batch) add(args [][]byte) {
 		return
 	case cmd.data != nil && cmd.Flags&fsm.FlagBlocking != 0:
 		b.flush()
+		b.sess.blocked.Store(true)
 		b.s.block(b.conn, b.sess, args)
+		b.sess.blocked.Store(false)
+		b.sess.touch()
 		return
 	case cmd.data != nil:
 		b.addWrite(fsm.Cmd{DB: b.sess.db, Args: args})
