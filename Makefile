@@ -30,6 +30,21 @@ test: lint ## every test: unit, fuzz seeds, in-process clusters, end-to-end, dif
 	$(GO) test -race -count=1 -timeout 15m ./...
 	cd third_party/redcon && $(GO) test -race -count=1 ./...
 
+.PHONY: difftest
+difftest: ## the differential test against redis-server, long: SEED= N= (commands per node) ONLY= (families or commands)
+	DIFF_SEED=$(SEED) DIFF_N=$(or $(N),200000) DIFF_ONLY=$(ONLY) DIFF_KEEP_GOING=1 \
+		$(GO) test -count=1 -timeout 0 -v -run 'TestDiffRandom$$' ./tests/diff
+
+ROUNDS      ?= 6
+SEED        ?= $(shell date +%s)
+DURATION    ?= 30s
+NODES       ?= 3
+FAULTS      ?= all
+
+.PHONY: chaos
+chaos: build ## chaos rounds against a real cluster (ROUNDS=6 SEED=<now> DURATION=30s NODES=3 FAULTS=all)
+	$(GO) run ./cmd/raftis-chaos -bin $(BIN) -rounds $(ROUNDS) -seed $(SEED) -duration $(DURATION) -nodes $(NODES) -faults $(FAULTS)
+
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each
 	$(GO) test -run=NONE -fuzz=FuzzDecodeEntry -fuzztime=$(FUZZTIME) ./fsm

@@ -144,11 +144,15 @@ func (f *FSM) applyNode(e *Entry) {
 
 // Read runs read-only commands, in order and under one read lock, against
 // the local data set and appends their replies to dst. now is the caller's
-// clock (keys whose deadline has passed are absent); seed feeds commands
-// that pick at random.
+// clock, raised to the data set's clock (the latest entry time applied):
+// keys whose deadline has passed by either are absent, so a key hidden
+// once on a node with a fast clock is not shown again by a node with a
+// slower one that has applied the same entries. seed feeds commands that
+// pick at random.
 func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte) []byte {
-	c := Ctx{fsm: f, now: now, rng: seed, out: dst, lim: f.limits.Load()}
+	c := Ctx{fsm: f, rng: seed, out: dst, lim: f.limits.Load()}
 	f.mu.RLock()
+	c.now = max(now, f.clock)
 	c.selectDB(db)
 	for _, args := range cmds {
 		c.exec(args)

@@ -14,7 +14,11 @@ import (
 type Config struct {
 	ID       string // member id, unique and stable across restarts
 	RaftAddr string // host:port to listen on and advertise to peers
-	Dir      string // the log + stable store (see Store) and snapshots/
+	// RaftAdvertise, when set, is the host:port peers are told to reach
+	// this member at instead of RaftAddr: an address that forwards to
+	// RaftAddr (a NAT, a port mapping, a fault-injecting proxy in tests).
+	RaftAdvertise string
+	Dir           string // the log + stable store (see Store) and snapshots/
 
 	// Store is the log and stable store of a new directory; "" means
 	// StoreWAL. A directory that holds a store keeps it: naming the other

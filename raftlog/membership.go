@@ -76,6 +76,9 @@ func (n *Node) Remove(id string, timeout time.Duration) error {
 // Transfer hands leadership to id, or to the most up-to-date follower when
 // id is empty.
 func (n *Node) Transfer(id string) error {
+	// The candidate it hands over to may win votes from followers that
+	// still know this leader: its lease is void for the rest of the term.
+	n.reads.transferTerm.Store(n.raft.CurrentTerm())
 	if id == "" {
 		return n.raft.LeadershipTransfer().Error()
 	}

@@ -23,6 +23,8 @@ type Node struct {
 	storeKind StoreKind
 	lock      *os.File // the directory's lock, held while open
 	transport *raft.NetworkTransport
+	peers     *peerTracker // what followers' answers say (transport.go)
+	reads     readState    // ReadIndex and leases (reads.go)
 	snaps     *raft.FileSnapshotStore
 	leader    *leaderWatch
 	logs      *commitLog
@@ -56,6 +58,7 @@ func Open(cfg Config, fsm FSM) (*Node, error) {
 
 func (n *Node) open() error {
 	cfg := n.cfg
+	opened := time.Now()
 	lock, err := lockDir(cfg.Dir)
 	if err != nil {
 		return err
@@ -84,34 +87,33 @@ func (n *Node) open() error {
 		return fmt.Errorf("open snapshot store: %w", err)
 	}
 	n.snaps = snaps
-	resolved, err := net.ResolveTCPAddr("tcp", cfg.RaftAddr)
+	advertise, err := advertiseAddr(cfg.RaftAddr, cfg.RaftAdvertise)
 	if err != nil {
-		return fmt.Errorf("raft address %q: %w", cfg.RaftAddr, err)
-	}
-	var advertise net.Addr = resolved
-	if resolved.Port == 0 {
-		advertise = nil // advertise the port the listener picked
+		return err
 	}
 	n.transport, err = raft.NewTCPTransportWithLogger(cfg.RaftAddr, advertise, 3, 10*time.Second, cfg.Logger.Named("transport"))
 	if err != nil {
 		return fmt.Errorf("listen on raft address %s: %w", cfg.RaftAddr, err)
 	}
+	n.peers = newPeerTracker()
+	trans := &trackedTransport{NetworkTransport: n.transport, peers: n.peers}
 	rc := cfg.raftConfig()
-	if cfg.Bootstrap {
-		existing, err := raft.HasExistingState(logs, store, snaps)
-		if err != nil {
-			return err
+	existing, err := raft.HasExistingState(logs, store, snaps)
+	if err != nil {
+		return err
+	}
+	if cfg.Bootstrap && !existing {
+		boot := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: n.transport.LocalAddr()}}}
+		if err := raft.BootstrapCluster(rc, logs, store, snaps, trans, boot); err != nil && !errors.Is(err, raft.ErrCantBootstrap) {
+			return fmt.Errorf("bootstrap: %w", err)
 		}
-		if !existing {
-			boot := raft.Configuration{Servers: []raft.Server{{ID: rc.LocalID, Address: n.transport.LocalAddr()}}}
-			if err := raft.BootstrapCluster(rc, logs, store, snaps, n.transport, boot); err != nil && !errors.Is(err, raft.ErrCantBootstrap) {
-				return fmt.Errorf("bootstrap: %w", err)
-			}
-		}
+	}
+	if existing {
+		n.holdOffVotes(opened)
 	}
 	tracked := &snapshotStore{SnapshotStore: snaps, logs: logs}
 	tracked.starting.Store(true)
-	n.raft, err = raft.NewRaft(rc, n.fsm, logs, store, tracked, n.transport)
+	n.raft, err = raft.NewRaft(rc, n.fsm, logs, store, tracked, trans)
 	tracked.starting.Store(false)
 	if err != nil {
 		return fmt.Errorf("start raft: %w", err)
@@ -124,6 +126,19 @@ func (n *Node) open() error {
 	go n.markCommits()
 	go n.watchLag()
 	return nil
+}
+
+// holdOffVotes keeps a restarted member out of elections until a lease
+// it may have granted before it stopped has run out: raft forgets the
+// leader on restart and would vote at once, letting a new leader be
+// elected while the old one still serves reads under its lease (see
+// reads.go). The member's previous process acknowledged the old leader
+// before opened, so waiting LeaderLeaseTimeout from there is enough.
+func (n *Node) holdOffVotes(opened time.Time) {
+	select {
+	case <-time.After(time.Until(opened.Add(n.cfg.LeaderLeaseTimeout))):
+	case <-n.stop:
+	}
 }
 
 // Close stops the member and closes its stores. It is safe to call twice.
@@ -176,6 +191,30 @@ func (n *Node) StoreKind() StoreKind { return n.storeKind }
 
 // ID is this member's id.
 func (n *Node) ID() string { return n.cfg.ID }
+
+// advertiseAddr is the address the transport tells peers: advertised if
+// set, else the listen address, or nil (the port the listener picks) when
+// that is port 0.
+func advertiseAddr(listen, advertised string) (net.Addr, error) {
+	if advertised != "" {
+		a, err := net.ResolveTCPAddr("tcp", advertised)
+		if err != nil {
+			return nil, fmt.Errorf("raft advertise address %q: %w", advertised, err)
+		}
+		if a.IP == nil || a.IP.IsUnspecified() || a.Port == 0 {
+			return nil, fmt.Errorf("raft advertise address %q: needs a host and a port peers can dial", advertised)
+		}
+		return a, nil
+	}
+	resolved, err := net.ResolveTCPAddr("tcp", listen)
+	if err != nil {
+		return nil, fmt.Errorf("raft address %q: %w", listen, err)
+	}
+	if resolved.Port == 0 {
+		return nil, nil
+	}
+	return resolved, nil
+}
 
 // RaftAddr is the address peers reach this member at.
 func (n *Node) RaftAddr() string { return string(n.transport.LocalAddr()) }

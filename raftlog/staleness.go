@@ -107,13 +107,26 @@ func (c *commitLog) dataIn(from, to uint64) bool {
 
 // DataAge bounds how far the data this member has applied may lag what
 // the leader has committed: the time since it last heard from a leader
-// (none on the leader itself), or since it has known of committed entries
-// it has not applied, whichever is longer. It is math.MaxInt64 for a
-// member that has heard from no leader since it started.
+// (on the leader itself, since a quorum last accepted its requests: a
+// leader paused or cut off may have been replaced meanwhile), or since it
+// has known of committed entries it has not applied, whichever is longer.
+// It is math.MaxInt64 for a member that has heard from no leader since it
+// started, and for a leader no quorum has answered yet.
 func (n *Node) DataAge() time.Duration {
 	now := time.Now()
 	var age time.Duration
-	if !n.IsLeader() {
+	if n.IsLeader() {
+		term := n.raft.CurrentTerm()
+		voters, err := n.voters(term)
+		if err != nil {
+			return math.MaxInt64
+		}
+		sent, ok := n.peers.quorumSent(voters, raft.ServerID(n.cfg.ID), term, now)
+		if !ok {
+			return math.MaxInt64
+		}
+		age = n.peers.since(now) - sent
+	} else {
 		last := n.raft.LastContact()
 		if last.IsZero() {
 			return math.MaxInt64

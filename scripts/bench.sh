@@ -15,8 +15,11 @@
 #   INCR, LPUSH, LPOP, SADD, HSET, ZADD on (a), (b), (c), the reads GET and
 #   LRANGE_100 on all four. The ratios compare durable writes with (b) and
 #   reads with (a); the targets are: every write at least SET's ratio,
-#   reads at least 0.8. Every server is stopped by pid when the script
-#   exits, however it exits.
+#   reads at least 0.8. GET on (c) and (d) also runs once per read
+#   consistency level in LEVELS other than stale, set on both nodes with
+#   CONFIG SET read-consistency before its runs (the benchmark's
+#   connections take the level a node gives new connections). Every server
+#   is stopped by pid when the script exits, however it exits.
 #
 # Environment (all optional):
 #   N                 requests per test (100000)
@@ -25,6 +28,8 @@
 #   PIPELINES         pipeline depths, redis-benchmark -P ("1 16")
 #   WRITES, READS     the tests to run ("set incr lpush lpop sadd hset zadd",
 #                     "get lrange_100")
+#   LEVELS            read consistency levels for raftis GET, any of stale,
+#                     leader and linearizable ("stale")
 #   REDIS_PORT        port of (a)                 (default: a free port)
 #   REDIS_AOF_PORT    port of (b)                 (default: a free port)
 #   RAFTIS_BASE_PORT, RAFTIS_BIN, TMPDIR, KEEP_TMP: see scripts/lib/servers.sh
@@ -39,10 +44,14 @@ C=${C:-50}
 PIPELINES=${PIPELINES:-1 16}
 WRITES=${WRITES:-set incr lpush lpop sadd hset zadd}
 READS=${READS:-get lrange_100}
+LEVELS=${LEVELS:-stale}
 
 command -v redis-benchmark >/dev/null || die "redis-benchmark is not installed"
 for v in N R C; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, not '${!v}'"
+done
+for level in $LEVELS; do
+	[[ $level =~ ^(stale|leader|linearizable)$ ]] || die "LEVELS: '$level' is not stale, leader or linearizable"
 done
 
 if [[ -n ${REDIS_PORT:-} ]]; then redis_port=$REDIS_PORT; else
@@ -81,7 +90,23 @@ bench() {
 	results["$target|$test|$p"]=$row
 }
 
+# set_level LEVEL: the read level of new connections on both raftis nodes.
+set_level() {
+	local port
+	for port in "$leader_port" "$follower_port"; do
+		[[ $(redis-cli -h 127.0.0.1 -p "$port" CONFIG SET read-consistency "$1") == OK ]] ||
+			die "CONFIG SET read-consistency $1 on port $port failed"
+	done
+}
+
 targets=("redis (memory)" "redis (aof always)" "raftis leader" "raftis follower")
+levels=()
+for level in $LEVELS; do
+	[[ $level == stale ]] || levels+=("$level")
+done
+for level in "${levels[@]}"; do
+	targets+=("raftis leader ($level)" "raftis follower ($level)")
+done
 for p in $PIPELINES; do
 	# Each server runs the tests in this order, so LPOP pops what LPUSH
 	# pushed (both use one list).
@@ -92,6 +117,12 @@ for p in $PIPELINES; do
 	done
 	for test in $READS; do
 		bench "${targets[3]}" "$follower_port" "$test" "$p"
+	done
+	for level in "${levels[@]}"; do
+		set_level "$level"
+		bench "raftis leader ($level)" "$leader_port" get "$p"
+		bench "raftis follower ($level)" "$follower_port" get "$p"
+		set_level stale
 	done
 done
 
@@ -163,6 +194,10 @@ for p in $PIPELINES; do
 	for test in $READS; do
 		row "≥ 0.8:" "raftis follower" "$test" "redis (memory)" "$p" 0.8
 		row "≥ 0.8:" "raftis leader" "$test" "redis (memory)" "$p" 0.8
+	done
+	for level in "${levels[@]}"; do
+		row "cost of $level:" "raftis follower ($level)" get "raftis follower" "$p" n/a
+		row "cost of $level:" "raftis leader ($level)" get "raftis leader" "$p" n/a
 	done
 done
 if ((${#errors[@]} > 0)); then

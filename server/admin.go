@@ -21,26 +21,27 @@ func cmdLastSave(s *Server, c *call) {
 
 // ROLE: the leader answers as a master listing its followers, a follower as
 // a replica of the leader, in Redis's reply shapes.
+//
+// The offsets are INFO replication's (replication.go).
 func cmdRole(s *Server, c *call) {
-	st := s.node.Status()
+	master, _, processed := s.replicationOffsets()
 	if s.node.IsLeader() {
-		followers := s.connectedFollowers()
+		replicas := s.replicas()
 		c.conn.WriteArray(3)
 		c.conn.WriteBulkString("master")
-		c.conn.WriteInt64(int64(st.AppliedIndex))
-		c.conn.WriteArray(len(followers))
-		for _, f := range followers {
-			host, port := splitHostPort(f.RedisAddr)
+		c.conn.WriteInt64(int64(master))
+		c.conn.WriteArray(len(replicas))
+		for _, r := range replicas {
 			c.conn.WriteArray(3)
-			c.conn.WriteBulkString(host)
-			c.conn.WriteBulkString(port)
-			c.conn.WriteBulkString(strconv.FormatUint(st.AppliedIndex, 10))
+			c.conn.WriteBulkString(r.host)
+			c.conn.WriteBulkString(r.port)
+			c.conn.WriteBulkString(strconv.FormatUint(r.offset, 10))
 		}
 		return
 	}
 	host, port := splitHostPort(s.leaderRedisAddr())
 	portN, _ := strconv.Atoi(port)
-	state, offset := "connected", int64(s.data.AppliedIndex())
+	state, offset := "connected", int64(processed)
 	if host == "" {
 		state, offset = "connect", -1
 	}

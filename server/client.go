@@ -78,7 +78,8 @@ func cmdClientList(s *Server, c *call) {
 	c.conn.WriteBulkString(b.String())
 }
 
-// clientLine is one line of CLIENT LIST, in Redis's field order.
+// clientLine is one line of CLIENT LIST, in Redis's field order, then
+// raftis's own fields (tools that parse it skip fields they do not know).
 func (s *Server) clientLine(sess *session) string {
 	now := time.Now()
 	cmd := "NULL"
@@ -95,5 +96,6 @@ func (s *Server) clientLine(sess *session) string {
 		" idle=" + strconv.FormatInt(int64(sess.idleFor(now)/time.Second), 10) +
 		" flags=N db=" + strconv.Itoa(sess.db) +
 		" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r" +
-		" cmd=" + cmd + " user=default redir=-1 resp=2"
+		" cmd=" + cmd + " user=default redir=-1 resp=2" +
+		" read-consistency=" + sess.level.String()
 }

@@ -36,19 +36,6 @@ func (s *Server) members() ([]Member, error) {
 	return out, nil
 }
 
-// connectedFollowers are the members other than this leader that it is
-// reaching with heartbeats: the ones Redis would list as connected replicas.
-func (s *Server) connectedFollowers() []Member {
-	all, _ := s.members()
-	var out []Member
-	for _, m := range all {
-		if failing, _ := s.node.Unreachable(m.ID); m.ID != s.cfg.ID && !failing {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 var errBadJoin = errors.New("join needs id, raft_addr and redis_addr")
 
 // join adds a member. On a follower the request is passed to the leader
@@ -188,7 +175,7 @@ func (s *Server) runExpirySweeps() {
 			return
 		}
 		for s.node.IsLeader() && s.ctx.Err() == nil {
-			keys := s.data.ExpiredKeys(time.Now().UnixMilli(), maxExpirePerSweep)
+			keys := s.data.ExpiredKeys(s.now().UnixMilli(), maxExpirePerSweep)
 			if len(keys) == 0 {
 				break
 			}

@@ -27,6 +27,9 @@ type Config struct {
 	MaxStaleness time.Duration
 	// FollowerWrites is FollowerWritesForward or FollowerWritesReject.
 	FollowerWrites string
+	// ReadConsistency is the read level of a new connection: ReadStale
+	// (the default), ReadLeader or ReadLinearizable.
+	ReadConsistency string
 	// ProtoMaxBulkLen is the largest bulk string a request may carry, at
 	// start (CONFIG SET proto-max-bulk-len changes it).
 	ProtoMaxBulkLen int64
@@ -43,6 +46,10 @@ type Config struct {
 	BootstrapExpect int
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration
+	// Clock is the node's wall clock: the time it stamps on the entries it
+	// proposes and the time its reads expire keys by. nil is time.Now;
+	// tests give nodes clocks that disagree.
+	Clock func() time.Time
 
 	Logger *slog.Logger
 }
@@ -50,6 +57,9 @@ type Config struct {
 func (c *Config) setDefaults() {
 	if c.ApplyTimeout == 0 {
 		c.ApplyTimeout = 10 * time.Second
+	}
+	if c.ReadConsistency == "" {
+		c.ReadConsistency = ReadStale
 	}
 	if c.FollowerWrites == "" {
 		c.FollowerWrites = FollowerWritesForward

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/pprof"
 	"strings"
@@ -17,6 +18,7 @@ import (
 //	GET  /status                                   this node's Raft view and the members
 //	GET  /healthz                                  the process serves requests
 //	GET  /readyz                                   part of a cluster with a known leader, caught up
+//	GET  /digest                                   a hash of this node's data set, to compare nodes
 //	GET  /debug/pprof/...                          Go runtime profiles
 //
 // With a cluster secret, join, remove, notify and the profiles need it
@@ -34,6 +36,7 @@ func (s *Server) httpHandler() http.Handler {
 	mux.HandleFunc("GET /debug/pprof/", s.requireSecret(pprof.Index))
 	mux.HandleFunc("GET /debug/pprof/profile", s.requireSecret(pprof.Profile))
 	mux.HandleFunc("GET /debug/pprof/trace", s.requireSecret(pprof.Trace))
+	mux.HandleFunc("GET /digest", s.handleDigest)
 	return mux
 }
 
@@ -136,4 +139,26 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Digest is the body of GET /digest.
+type Digest struct {
+	ID           string `json:"id"`
+	AppliedIndex uint64 `json:"applied_index"`
+	// Digest is fsm.FSM.Digest in hex: a hash of the data set, its clock,
+	// its member addresses and the index it was taken at, so two nodes
+	// report the same digest only when they applied the same entries to the
+	// same effect. It costs a walk of the whole data set.
+	Digest string `json:"digest"`
+}
+
+// handleDigest serves the data set's digest, for checking that the nodes
+// of a healed cluster hold the same data (the chaos checker does).
+func (s *Server) handleDigest(w http.ResponseWriter, _ *http.Request) {
+	d, err := s.data.Digest()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, Digest{ID: s.cfg.ID, AppliedIndex: s.data.AppliedIndex(), Digest: fmt.Sprintf("%016x", d)})
 }

@@ -96,17 +96,16 @@ func (s *Server) infoServer() string {
 
 // infoReplication speaks Redis's replication fields: the leader is a master
 // whose followers are its slaves, a follower is a slave of the leader, and
-// the offsets are Raft log indexes.
+// the offsets are Raft log indexes (replication.go).
 func (s *Server) infoReplication() string {
-	st := s.node.Status()
+	master, received, processed := s.replicationOffsets()
 	if s.node.IsLeader() {
-		followers := s.connectedFollowers()
-		kv := []any{"role", "master", "connected_slaves", len(followers)}
-		for i, f := range followers {
-			host, port := splitHostPort(f.RedisAddr)
-			kv = append(kv, fmt.Sprintf("slave%d", i), fmt.Sprintf("ip=%s,port=%s,state=online,offset=%d,lag=0", host, port, st.CommitIndex))
+		replicas := s.replicas()
+		kv := []any{"role", "master", "connected_slaves", len(replicas)}
+		for i, r := range replicas {
+			kv = append(kv, fmt.Sprintf("slave%d", i), fmt.Sprintf("ip=%s,port=%s,state=online,offset=%d,lag=%d", r.host, r.port, r.offset, r.lag))
 		}
-		kv = append(kv, "master_failover_state", "no-failover", "master_repl_offset", st.AppliedIndex)
+		kv = append(kv, "master_failover_state", "no-failover", "master_repl_offset", master)
 		return section("Replication", kv...)
 	}
 	host, port := splitHostPort(s.leaderRedisAddr())
@@ -117,7 +116,7 @@ func (s *Server) infoReplication() string {
 	}
 	kv := []any{"role", "slave", "master_host", host, "master_port", port, "master_link_status", link,
 		"master_last_io_seconds_ago", lastIO, "master_sync_in_progress", 0,
-		"slave_read_repl_offset", st.CommitIndex, "slave_repl_offset", st.AppliedIndex}
+		"slave_read_repl_offset", received, "slave_repl_offset", processed}
 	if link == "down" {
 		kv = append(kv, "master_link_down_since_seconds", -1)
 	}
@@ -126,7 +125,7 @@ func (s *Server) infoReplication() string {
 		readOnly = 1
 	}
 	kv = append(kv, "slave_priority", 100, "slave_read_only", readOnly, "replica_announced", 1,
-		"connected_slaves", 0, "master_failover_state", "no-failover", "master_repl_offset", st.AppliedIndex)
+		"connected_slaves", 0, "master_failover_state", "no-failover", "master_repl_offset", processed)
 	return section("Replication", kv...)
 }
 

@@ -19,7 +19,8 @@ import (
 // a read: on a follower it waits for the connection's own writes, and
 // --max-staleness refuses it as any read.
 func cmdMemoryUsage(s *Server, c *call) {
-	if errReply := s.readAllowed(c.sess); errReply != "" {
+	floor, errReply := s.readGate(c.sess)
+	if errReply != "" {
 		c.reject(errReply)
 		return
 	}
@@ -39,7 +40,7 @@ func cmdMemoryUsage(s *Server, c *call) {
 		}
 		j++
 	}
-	n, ok := s.data.MemoryUsage(c.sess.db, c.args[2], time.Now().UnixMilli())
+	n, ok := s.data.MemoryUsage(c.sess.db, c.args[2], max(s.now().UnixMilli(), floor))
 	if !ok {
 		c.conn.WriteNull()
 		return

@@ -29,6 +29,7 @@ type settable struct {
 	protoMaxBulkLen int64
 	timeout         int64 // seconds
 	outputLimits    [3]outputLimit
+	readLevel       readLevel
 }
 
 // runtimeParams holds the settable values the server reads (fsm holds the
@@ -42,6 +43,7 @@ type runtimeParams struct {
 	outputLimits    atomic.Pointer[[3]outputLimit]
 	// normalOutputLimit is outputLimits[0], read before every flush.
 	normalOutputLimit atomic.Pointer[outputLimit]
+	readLevel         atomic.Uint32 // a new connection's read consistency
 }
 
 func (p *runtimeParams) init(cfg Config) {
@@ -51,6 +53,8 @@ func (p *runtimeParams) init(cfg Config) {
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
 	p.maxMemory.Store(cfg.MaxMemory)
 	p.setOutputLimits(defaultOutputLimits)
+	level, _ := parseReadLevel(cfg.ReadConsistency)
+	p.readLevel.Store(uint32(level))
 }
 
 func (p *runtimeParams) setOutputLimits(l [3]outputLimit) {
@@ -67,6 +71,7 @@ func (s *Server) currentSettable() settable {
 		protoMaxBulkLen: s.params.protoMaxBulkLen.Load(),
 		timeout:         s.params.timeout.Load(),
 		outputLimits:    *s.params.outputLimits.Load(),
+		readLevel:       readLevel(s.params.readLevel.Load()),
 	}
 }
 
@@ -81,6 +86,7 @@ func (s *Server) install(st settable) {
 	s.params.maxClients.Store(st.maxClients)
 	s.params.timeout.Store(st.timeout)
 	s.params.setOutputLimits(st.outputLimits)
+	s.params.readLevel.Store(uint32(st.readLevel))
 	if st.protoMaxBulkLen != s.params.protoMaxBulkLen.Load() {
 		s.params.protoMaxBulkLen.Store(st.protoMaxBulkLen)
 		if s.resp != nil {
@@ -153,6 +159,18 @@ var params = []*param{
 			n, errText := parseSigned(v, true, 1<<20, math.MaxInt64)
 			st.protoMaxBulkLen = n
 			return errText
+		}},
+	// raftis's own: the read level of connections opened from now on
+	// (--read-consistency; RAFT CONSISTENCY changes one connection's).
+	{name: "read-consistency",
+		get: func(_ *Server, st *settable) string { return st.readLevel.String() },
+		set: func(st *settable, v []byte) string {
+			l, ok := parseReadLevel(string(v))
+			if !ok {
+				return "argument(s) must be one of the following: " + strings.Join(readLevelNames[:], ", ")
+			}
+			st.readLevel = l
+			return ""
 		}},
 	{name: "replica-read-only", alias: "slave-read-only", get: func(s *Server, _ *settable) string {
 		return yesNo(s.cfg.FollowerWrites == FollowerWritesReject)

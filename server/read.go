@@ -23,7 +23,8 @@ const (
 func (s *Server) read(conn redcon.Conn, sess *session, cmds [][][]byte) {
 	client := rawConn(conn)
 	rows := sess.takeReads(len(cmds))
-	if errReply := s.readAllowed(sess); errReply != "" {
+	floor, errReply := s.readGate(sess)
+	if errReply != "" {
 		for i := range cmds {
 			client.WriteError(errReply)
 			s.stats.countError(errReply)
@@ -35,7 +36,11 @@ func (s *Server) read(conn redcon.Conn, sess *session, cmds [][][]byte) {
 	}
 	out := sess.readBuf[:0]
 	start := time.Now()
-	now := start.UnixMilli()
+	wall := start // one clock reading for the statistics and the reads' now
+	if s.cfg.Clock != nil {
+		wall = s.cfg.Clock()
+	}
+	now := max(wall.UnixMilli(), floor) // fsm.Read raises it to the state machine's clock too
 	for len(cmds) > 0 {
 		n := len(cmds)
 		if rows != nil {

@@ -7,12 +7,12 @@ import (
 )
 
 // The cluster secret. Some calls are for members only: RAFT FORWARD (a
-// follower's writes), RAFT JOIN, REMOVE and TRANSFER, POST /join, POST
-// /remove, POST /notify and /debug/pprof. With Config.ClusterSecret set
-// they need it: a RESP connection presents it once with RAFT AUTH
-// <secret> (the forwarding client does so as it connects), an HTTP
-// request in an `Authorization: Bearer <secret>` header (a joining node
-// sends it).
+// follower's writes), RAFT JOIN, REMOVE, TRANSFER, READINDEX and WAIT,
+// POST /join, POST /remove, POST /notify and /debug/pprof. With
+// Config.ClusterSecret set they need it: a RESP connection presents it
+// once with RAFT AUTH <secret> (the forwarding client does so as it
+// connects), an HTTP request in an `Authorization: Bearer <secret>`
+// header (a joining node sends it).
 // Without a secret they are open, as before: the network must then keep
 // strangers away from every port.
 

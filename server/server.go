@@ -18,15 +18,16 @@ import (
 
 // Server serves RESP and HTTP for one raftis node.
 type Server struct {
-	cfg      Config
-	node     *raftlog.Node
-	data     *fsm.FSM
-	table    *table
-	fwd      *forwarder
-	proposer *proposer
-	blocked  *blockRegistry
-	boot     *bootstrapper // with Config.BootstrapExpect > 1
-	start    time.Time
+	cfg         Config
+	node        *raftlog.Node
+	data        *fsm.FSM
+	table       *table
+	fwd         *forwarder
+	readIndexes *readIndexClient // a follower's fresh reads (readindex.go)
+	proposer    *proposer
+	blocked     *blockRegistry
+	boot        *bootstrapper // with Config.BootstrapExpect > 1
+	start       time.Time
 
 	resp     *redcon.Server
 	respLn   net.Listener
@@ -54,6 +55,7 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
 	s.fwd = newForwarder(cfg.ApplyTimeout, cfg.ClusterSecret)
+	s.readIndexes = &readIndexClient{fwd: s.fwd, timeout: cfg.ApplyTimeout}
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
@@ -110,6 +112,14 @@ func (s *Server) goBackground(fn func()) {
 		defer s.wg.Done()
 		fn()
 	}()
+}
+
+// now is the node's wall clock (Config.Clock).
+func (s *Server) now() time.Time {
+	if s.cfg.Clock != nil {
+		return s.cfg.Clock()
+	}
+	return time.Now()
 }
 
 // RedisAddr is the bound RESP address.
@@ -175,6 +185,7 @@ type session struct {
 	mu      sync.Mutex
 	db      int
 	name    string
+	level   readLevel // read consistency (RAFT CONSISTENCY)
 }
 
 func (sess *session) set(fn func(*session)) {
@@ -196,6 +207,7 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		addr:    conn.RemoteAddr(),
 		laddr:   s.cfg.RedisAddr,
 		created: time.Now(),
+		level:   readLevel(s.params.readLevel.Load()),
 	}
 	sess.nc = conn.NetConn()
 	sess.touch()

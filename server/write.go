@@ -222,7 +222,7 @@ func (s *Server) waitRetry(ctx context.Context, changed <-chan struct{}) bool {
 // propose stamps cmds with this leader's time and a fresh seed and applies
 // them as one entry.
 func (s *Server) propose(typ fsm.EntryType, cmds []fsm.Cmd) (raftlog.Applied, error) {
-	e := fsm.Entry{Type: typ, Time: time.Now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
+	e := fsm.Entry{Type: typ, Time: s.now().UnixMilli(), Seed: rand.Uint64(), Cmds: cmds}
 	return s.node.Apply(e.Encode(make([]byte, 0, e.SizeHint())), s.cfg.ApplyTimeout)
 }
 

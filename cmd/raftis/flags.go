@@ -17,6 +17,7 @@ import (
 
 type config struct {
 	id, addr, raftAddr, httpAddr, dir string
+	raftAdvertise                     string
 	join                              []string
 	snapshotThreshold, trailingLogs   uint64
 	snapshotInterval                  time.Duration
@@ -24,6 +25,7 @@ type config struct {
 	applyTimeout, maxStaleness        time.Duration
 	heartbeatTimeout, electionTimeout time.Duration
 	followerWrites                    string
+	readConsistency                   string
 	protoMaxBulkLen                   int64
 	maxMemory                         uint64
 	clusterSecret                     string
@@ -43,6 +45,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
 	fs.StringVar(&c.raftAddr, "raft-addr", "", "Raft listen and advertise address (default: RESP port + 1000)")
+	fs.StringVar(&c.raftAdvertise, "raft-advertise", "", "Raft address peers are told to dial, when it is not --raft-addr (a port mapping or proxy in front of it)")
 	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
 	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")
@@ -55,6 +58,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.maxStaleness, "max-staleness", 0, "refuse reads on a node cut off from the leader for longer than this (0 = serve stale reads)")
 	fs.DurationVar(&c.heartbeatTimeout, "raft-heartbeat-timeout", def.HeartbeatTimeout, "Raft heartbeat timeout (failure detection; a leader steps down after half of it without a quorum)")
 	fs.DurationVar(&c.electionTimeout, "raft-election-timeout", def.ElectionTimeout, "Raft election timeout")
+	fs.StringVar(&c.readConsistency, "read-consistency", server.ReadStale, "read level of new connections: stale (local copy, any node), leader (the leader's data under its lease) or linearizable (confirmed with a quorum); RAFT CONSISTENCY changes a connection's")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
 	fs.StringVar(&maxMemory, "maxmemory", "0", "data set size (INFO used_memory) over which writes that add data get -OOM, in bytes or with a unit (100mb, 2gb); 0 = no limit")
@@ -132,6 +136,9 @@ func (c *config) complete() error {
 	case server.FollowerWritesForward, server.FollowerWritesReject:
 	default:
 		return fmt.Errorf("--follower-writes must be forward or reject, not %q", c.followerWrites)
+	}
+	if err := server.CheckReadConsistency(c.readConsistency); err != nil {
+		return fmt.Errorf("--read-consistency: %w", err)
 	}
 	if c.applyTimeout <= 0 {
 		return errors.New("--apply-timeout must be positive")

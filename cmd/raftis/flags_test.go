@@ -27,6 +27,9 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	if cfg.maxMemory != 0 {
 		t.Errorf("maxmemory = %d, want 0 (no limit)", cfg.maxMemory)
 	}
+	if cfg.readConsistency != "stale" {
+		t.Errorf("read-consistency = %q, want stale, as before the levels existed", cfg.readConsistency)
+	}
 	// Raft's settings default to raftlog's, which tests' clusters use too.
 	def := raftlog.DefaultConfig()
 	if cfg.snapshotThreshold != def.SnapshotThreshold || cfg.trailingLogs != def.TrailingLogs ||
@@ -41,6 +44,7 @@ func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
 	t.Setenv("RAFTIS_JOIN", "a:1, b:2")
 	t.Setenv("RAFTIS_FOLLOWER_WRITES", "reject")
 	t.Setenv("RAFTIS_RAFT_STORE", "boltdb")
+	t.Setenv("RAFTIS_READ_CONSISTENCY", "linearizable")
 	cfg, err := parseFlags([]string{"--follower-writes", "forward"})
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +58,9 @@ func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
 	if cfg.raftStore != raftlog.StoreBoltDB {
 		t.Errorf("raft store = %q, want boltdb from RAFTIS_RAFT_STORE", cfg.raftStore)
 	}
+	if cfg.readConsistency != "linearizable" {
+		t.Errorf("read-consistency = %q, want linearizable from RAFTIS_READ_CONSISTENCY", cfg.readConsistency)
+	}
 	if cfg.followerWrites != "forward" {
 		t.Errorf("follower-writes = %q, want the command line's forward", cfg.followerWrites)
 	}
@@ -62,6 +69,7 @@ func TestEnvironmentSetsFlagsAndCommandLineWins(t *testing.T) {
 func TestBadFlagsAreRejected(t *testing.T) {
 	for _, args := range [][]string{
 		{"--follower-writes", "maybe"},
+		{"--read-consistency", "strong"},
 		{"--addr", "nonsense"},
 		{"--apply-timeout", "0s"},
 		{"--proto-max-bulk-len", "1000"},
@@ -116,5 +124,25 @@ func TestClusterSecretFile(t *testing.T) {
 	}
 	if _, err := parseFlags([]string{"--cluster-secret-file", path}); err == nil {
 		t.Error("an empty secret file was accepted")
+	}
+}
+
+// --raft-advertise reaches raftlog; without it a member advertises the
+// address it listens on.
+func TestRaftAdvertiseFlag(t *testing.T) {
+	t.Setenv("RAFTIS_RAFT_ADVERTISE", "")
+	cfg, err := parseFlags([]string{"--addr", "127.0.0.1:7000", "--raft-advertise", "127.0.0.1:9100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := cfg.raftConfig(); rc.RaftAddr != "127.0.0.1:8000" || rc.RaftAdvertise != "127.0.0.1:9100" {
+		t.Errorf("raft config listens on %q and advertises %q, want 127.0.0.1:8000 and 127.0.0.1:9100", rc.RaftAddr, rc.RaftAdvertise)
+	}
+	cfg, err = parseFlags([]string{"--addr", "127.0.0.1:7000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc := cfg.raftConfig(); rc.RaftAdvertise != "" {
+		t.Errorf("RaftAdvertise = %q without the flag, want empty (the listen address)", rc.RaftAdvertise)
 	}
 }

@@ -96,6 +96,7 @@ func (c *config) raftConfig() raftlog.Config {
 	return raftlog.Config{
 		ID:                c.id,
 		RaftAddr:          c.raftAddr,
+		RaftAdvertise:     c.raftAdvertise,
 		Dir:               c.dir,
 		Store:             c.raftStore,
 		WALSegmentSize:    c.walSegmentMB << 20,
@@ -120,6 +121,7 @@ func (c *config) serverConfig(logger *slog.Logger) server.Config {
 		ApplyTimeout:    c.applyTimeout,
 		MaxStaleness:    c.maxStaleness,
 		FollowerWrites:  c.followerWrites,
+		ReadConsistency: c.readConsistency,
 		ProtoMaxBulkLen: c.protoMaxBulkLen,
 		MaxMemory:       c.maxMemory,
 		ClusterSecret:   c.clusterSecret,

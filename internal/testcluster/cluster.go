@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,11 @@ type Options struct {
 	// GateApply puts each node's FSM behind a gate the test can close
 	// (Node.PauseApply).
 	GateApply bool
+	// ReadConsistency is the nodes' --read-consistency ("": stale).
+	ReadConsistency string
+	// ExpireInterval is how often the leader sweeps expired keys (0: the
+	// server's default).
+	ExpireInterval time.Duration
 }
 
 // Node is one in-process raftis node.
@@ -50,7 +56,14 @@ type Node struct {
 	running   bool
 	client    *redis.Client
 	gate      *applyGate // with Options.GateApply
+	// clockOffset is added to the real time to make the node's clock
+	// (SetClockOffset).
+	clockOffset atomic.Int64
 }
+
+// SetClockOffset sets nd's clock to the real time plus d, from now on:
+// the time its entries carry and its reads expire keys by.
+func (nd *Node) SetClockOffset(d time.Duration) { nd.clockOffset.Store(int64(d)) }
 
 // Cluster is a set of nodes started by a test. Cleanup stops them all.
 type Cluster struct {
@@ -122,7 +135,9 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 	nd.Server = server.New(server.Config{
 		ID: nd.ID, RedisAddr: nd.RedisAddr, HTTPAddr: nd.HTTPAddr,
 		ApplyTimeout: 5 * time.Second, FollowerWrites: c.opts.FollowerWrites, MaxStaleness: c.opts.MaxStaleness,
-		ProtoMaxBulkLen: c.opts.ProtoMaxBulkLen, ClusterSecret: c.opts.ClusterSecret,
+		ClusterSecret:   c.opts.ClusterSecret,
+		ProtoMaxBulkLen: c.opts.ProtoMaxBulkLen, ReadConsistency: c.opts.ReadConsistency, ExpireInterval: c.opts.ExpireInterval,
+		Clock:  func() time.Time { return time.Now().Add(time.Duration(nd.clockOffset.Load())) },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, raftNode, nd.FSM)
 	if err := nd.Server.Start(); err != nil {

@@ -1,0 +1,170 @@
+package fsm
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// Hash benchmarks, shaped as the set benchmarks are (sets_bench_test.go):
+// one command at a time through the command layer on a hash of a given
+// size and encoding, HSET of new fields putting a fresh copy of the
+// starting hash back every size/2 commands:
+//
+//	go test ./fsm -run NONE -bench 'Hash(Set|Get)' -benchmem
+//
+// A packed hash (listpack) costs O(n) per command, bounded by
+// hash-max-listpack-entries; a large one is a copy-on-write B-tree ordered
+// by field hash, O(log n) per command (1k and 1M differ by the tree's
+// depth and cache misses), so that a snapshot's clone is O(1).
+
+type benchHash struct {
+	val    *hashValue
+	fields []string // in the hash
+	absent []string // not in the hash
+}
+
+var hashBenchSizes = []struct {
+	name string
+	n    int
+}{{"packed-128", 128}, {"tree-1k", 1000}, {"tree-1M", 1_000_000}}
+
+func benchField(i int) string { return fmt.Sprintf("field%07d", i) }
+
+func buildBenchHash(n int) *benchHash {
+	bh := &benchHash{val: newHash()}
+	for i := range n {
+		bh.fields = append(bh.fields, benchField(i))
+		bh.absent = append(bh.absent, benchField(n+i))
+		bh.val.set(&DefaultLimits, []byte(benchField(i)), []byte("value"))
+	}
+	return bh
+}
+
+func runHashBench(b *testing.B, name string, op func(bh *benchHash, i int) [][]byte, resetEvery func(n int) int) {
+	for _, size := range hashBenchSizes {
+		bh := buildBenchHash(size.n)
+		b.Run(name+"/"+size.name, func(b *testing.B) {
+			f := New()
+			c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
+			c.selectDB(0)
+			reset := func() { f.dbs[0].set(item{key: "h", val: bh.val.clone(), gen: f.gen}) }
+			reset()
+			every := 0
+			if resetEvery != nil {
+				every = resetEvery(size.n)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if every > 0 && i%every == every-1 {
+					reset()
+				}
+				c.exec(op(bh, i))
+				c.out = c.out[:0]
+			}
+		})
+	}
+}
+
+func BenchmarkHashSet(b *testing.B) {
+	args := [][]byte{[]byte("HSET"), []byte("h"), nil, []byte("value")}
+	runHashBench(b, "HSET", func(bh *benchHash, i int) [][]byte {
+		args[2] = []byte(bh.absent[i%len(bh.absent)])
+		return args
+	}, half)
+}
+
+func BenchmarkHashGet(b *testing.B) {
+	args := [][]byte{[]byte("HGET"), []byte("h"), nil}
+	runHashBench(b, "HGET", func(bh *benchHash, i int) [][]byte {
+		args[2] = []byte(bh.fields[(i*7919)%len(bh.fields)])
+		return args
+	}, nil)
+}
+
+// BenchmarkHashMemory reports the heap and used_memory per field of a hash
+// of 1M ~12-byte fields with 5-byte values, built through HSET, 500 fields
+// to a command (run with -benchtime=1x):
+//
+//	go test ./fsm -run NONE -bench HashMemory -benchtime=1x
+func BenchmarkHashMemory(b *testing.B) {
+	for range b.N {
+		f := New()
+		c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
+		c.selectDB(0)
+		before := heapInUse()
+		args := [][]byte{[]byte("HSET"), []byte("h")}
+		for i := range 1_000_000 {
+			args = append(args, []byte(benchField(i)), []byte("value"))
+			if len(args) == 1002 {
+				c.exec(args)
+				args = args[:2]
+				c.out = c.out[:0]
+			}
+		}
+		used := heapInUse() - before
+		runtime.KeepAlive(f)
+		b.ReportMetric(float64(used)/1e6, "heap-B/field")
+		b.ReportMetric(float64(f.UsedMemory())/1e6, "used_memory-B/field")
+	}
+}
+
+// BenchmarkHashMemoryRedis is BenchmarkHashMemory's figure for a real
+// redis-server: the growth of its used_memory for the same HSETs.
+func BenchmarkHashMemoryRedis(b *testing.B) {
+	for range b.N {
+		o := newOracle(b)
+		before := redisUsedMemory(b, o)
+		pending := 0
+		flush := func() {
+			for range pending {
+				if reply, err := o.c.Receive(); err != nil || string(reply) != ":500\r\n" {
+					b.Fatalf("HSET: %q, %v", reply, err)
+				}
+			}
+			pending = 0
+		}
+		args := []string{"HSET", "h"}
+		for i := 0; i < 1_000_000; i += 500 {
+			args = args[:2]
+			for j := i; j < i+500; j++ {
+				args = append(args, benchField(j), "value")
+			}
+			o.c.Send(args...)
+			if pending++; pending == 50 {
+				flush()
+			}
+		}
+		flush()
+		used := redisUsedMemory(b, o) - before
+		b.ReportMetric(float64(used)/1e6, "used_memory-B/field")
+	}
+}
+
+// TestHashMemSizeEstimate checks that a large hash's memSize, which INFO's
+// used_memory adds up, is within a fifth of the heap it really takes.
+func TestHashMemSizeEstimate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocates and measures 200k fields")
+	}
+	const n = 200_000
+	fields := make([][]byte, n)
+	for i := range fields {
+		fields[i] = []byte(benchField(i))
+	}
+	value := []byte("value")
+	before := heapInUse()
+	h := newHash()
+	for _, f := range fields {
+		h.set(&DefaultLimits, f, value)
+	}
+	heap := heapInUse() - before
+	runtime.KeepAlive(h)
+	runtime.KeepAlive(fields)
+	est := h.memSize()
+	t.Logf("%d fields: %.1f bytes each on the heap, memSize says %.1f", n, float64(heap)/n, float64(est)/n)
+	if ratio := float64(est) / float64(heap); ratio < 0.8 || ratio > 1.25 {
+		t.Fatalf("memSize %d is %.2f times the heap used, %d", est, ratio, heap)
+	}
+}
