@@ -55,11 +55,19 @@ func TestClusterSecret(t *testing.T) {
 	if got := l.do("GET", "k"); got != "$1\r\nv\r\n" {
 		t.Fatalf("GET on the leader: %q", got)
 	}
+	// A linearizable read on a follower asks the leader (RAFT READINDEX).
+	if got := f.do("RAFT", "CONSISTENCY", "linearizable"); got != "+OK\r\n" {
+		t.Fatalf("RAFT CONSISTENCY: %q", got)
+	}
+	if got := f.do("GET", "k"); got != "$1\r\nv\r\n" {
+		t.Fatalf("linearizable GET on a follower: %q", got)
+	}
 
 	// RESP: refused without the secret and with a wrong one.
 	self := []string{"RAFT", "JOIN", follower.ID, follower.RaftAddr, follower.RedisAddr}
 	for _, args := range [][]string{
 		{"RAFT", "FORWARD", "x"}, self, {"RAFT", "REMOVE", "nobody"}, {"RAFT", "TRANSFER"},
+		{"RAFT", "READINDEX"}, {"RAFT", "WAIT", "1", "1", "1", "x"},
 	} {
 		if got := l.do(args...); got != replyNeedSecret {
 			t.Errorf("%q without the secret: %q, want %q", args, got, replyNeedSecret)
