@@ -140,7 +140,8 @@ func (sess *session) idleFor(now time.Time) time.Duration {
 }
 
 // closeClients closes the connections idle for longer than timeout
-// (except those blocked in a blocking command) and those over their output
+// (except those blocked in a blocking command and members' connections,
+// as Redis spares its replicas) and those over their output
 // limit, as Redis's clients cron does. Closing the socket ends a write in
 // progress too.
 func (s *Server) closeClients(now time.Time) {
@@ -151,7 +152,7 @@ func (s *Server) closeClients(now time.Time) {
 	}
 	s.sessions.Range(func(_, v any) bool {
 		sess := v.(*session)
-		idle := timeout > 0 && !sess.blocked.Load() && sess.idleFor(now) > timeout
+		idle := timeout > 0 && !sess.blocked.Load() && !sess.member.Load() && sess.idleFor(now) > timeout
 		if sess.nc != nil && (idle || sess.overOutputLimit(lim, now)) {
 			_ = sess.nc.Close()
 		}

@@ -36,6 +36,9 @@ func membersOnly(fn func(*Server, *call)) func(*Server, *call) {
 			c.reject(replyNeedSecret)
 			return
 		}
+		// A member's pooled connection waits idle between calls, as a
+		// replica's does in Redis: no idle timeout for it.
+		c.sess.member.Store(true)
 		fn(s, c)
 	}
 }

@@ -177,6 +177,9 @@ type session struct {
 	lastInteraction atomic.Int64
 	// blocked: the client waits in a blocking command (no idle timeout).
 	blocked atomic.Bool
+	// member: the connection made a call between members (RAFT FORWARD
+	// and the like; no idle timeout).
+	member atomic.Bool
 	// outputPending is the size of the replies being written, since
 	// outputSince (unix ns); 0 when no write is in progress.
 	outputPending, outputSince atomic.Int64

@@ -71,6 +71,11 @@ func TestIdleTimeout(t *testing.T) {
 	tc.Poll(t, 10*time.Second, "the client to block", func() bool {
 		return infoField(t, admin, "clients", "blocked_clients") == 1
 	})
+	// A member's connection (here one that forwarded writes) is spared.
+	member := dialRaw(t, addr)
+	if got := member.do("RAFT", "FORWARD", "x"); got != "-ERR invalid forwarded entry\r\n" {
+		t.Fatalf("RAFT FORWARD: %q", got)
+	}
 	if got := admin.do("CONFIG", "SET", "timeout", "1"); got != "+OK\r\n" {
 		t.Fatalf("CONFIG SET timeout: %q", got)
 	}
@@ -80,6 +85,9 @@ func TestIdleTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d < time.Second {
 		t.Errorf("idle client closed after %v, before its 1 s timeout", d)
+	}
+	if got := member.do("PING"); got != "+PONG\r\n" {
+		t.Errorf("a member's connection after the timeout: %q", got)
 	}
 	// admin was idle as long: send from a fresh connection.
 	pusher := dialRaw(t, addr)
