@@ -223,23 +223,71 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	return e, nil
 }
 
-// cmds reads a count and that many commands.
+// cmds reads a count and that many commands. It reads them twice: a copy
+// of the decoder checks them and counts their arguments, allocating
+// nothing, then they are filled into two slices of exactly those sizes.
+// So decoding allocates the decoded form of a valid entry and nothing for
+// an invalid one, whatever its counts claim (a 32 MiB entry claiming 2^24
+// commands once allocated 512 MiB before failing), and a list of commands
+// costs two allocations however long it is.
 func (d *decoder) cmds() []Cmd {
-	n := d.count(maxCmdsPerEntry)
-	if d.err != nil || n == 0 {
+	ncmds, nargs, err := d.scanCmds()
+	if err != nil {
+		d.fail(err)
 		return nil
 	}
-	cmds := make([]Cmd, 0, min(n, len(d.buf)))
-	for i := 0; i < n && d.err == nil; i++ {
+	return d.fillCmds(ncmds, nargs)
+}
+
+// scanCmds checks the list of commands at d's position without keeping
+// them and returns how many commands and arguments it holds, or the first
+// problem. d is a copy: the caller's position does not move.
+func (d decoder) scanCmds() (ncmds, nargs int, err error) {
+	ncmds = d.count(maxCmdsPerEntry)
+	for i := 0; i < ncmds && d.err == nil; i++ {
+		d.count(NumDatabases - 1)
+		argc := d.count(maxArgsPerCmd)
+		for j := 0; j < argc && d.err == nil; j++ {
+			d.bytes()
+		}
+		nargs += argc
+	}
+	return ncmds, nargs, d.err
+}
+
+// fillCmds decodes the commands scanCmds checked, every command's Args a
+// slice of one array of nargs arguments.
+func (d *decoder) fillCmds(ncmds, nargs int) []Cmd {
+	d.count(maxCmdsPerEntry)
+	if ncmds == 0 {
+		return nil
+	}
+	cmds := make([]Cmd, ncmds)
+	args := make([][]byte, nargs)
+	for i := range cmds {
 		db := d.count(NumDatabases - 1)
 		argc := d.count(maxArgsPerCmd)
-		args := make([][]byte, 0, min(argc, len(d.buf)))
-		for j := 0; j < argc && d.err == nil; j++ {
-			args = append(args, d.bytes())
+		for j := range argc {
+			args[j] = d.bytes()
 		}
-		cmds = append(cmds, Cmd{DB: db, Args: args})
+		cmds[i] = Cmd{DB: db, Args: args[:argc:argc]}
+		args = args[argc:]
 	}
 	return cmds
+}
+
+// scanGuards checks n guards at d's position without keeping them. d is a
+// copy: the caller's position does not move.
+func (d decoder) scanGuards(n int) error {
+	for i := 0; i < n && d.err == nil; i++ {
+		d.count(NumDatabases - 1)
+		d.bytes()
+		d.uvarint()
+		if f := d.byte(); f > 1 {
+			d.fail(errors.New("bad guard flag"))
+		}
+	}
+	return d.err
 }
 
 // blocks reads the blocks section and gives each command of cmds with no
@@ -259,7 +307,11 @@ func (d *decoder) blocks(cmds []Cmd) {
 		b := &Block{Cmds: d.cmds()}
 		ng := d.count(maxCmdsPerEntry)
 		if d.err == nil && ng > 0 {
-			b.Guards = make([]Guard, 0, min(ng, len(d.buf)))
+			if err := d.scanGuards(ng); err != nil {
+				d.fail(err)
+				return
+			}
+			b.Guards = make([]Guard, 0, ng)
 		}
 		for j := 0; j < ng && d.err == nil; j++ {
 			g := Guard{DB: d.count(NumDatabases - 1), Key: d.bytes(), Index: d.uvarint()}

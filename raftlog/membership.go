@@ -29,8 +29,10 @@ func (n *Node) Servers() ([]Server, error) {
 	return out, nil
 }
 
-// AddVoter adds id at raftAddr as a voter. It must run on the leader. Adding
-// a member that is already there with the same address does nothing, so a
+// AddVoter adds id at raftAddr as a voter. It must run on the leader, and
+// returns once the configuration that holds the member is committed.
+// Adding a member that is already there with the same address changes
+// nothing (but still waits for that configuration to commit), so a
 // restarted node may ask to join again; a known id with a new address has
 // its address updated, and another id at the same address is replaced.
 func (n *Node) AddVoter(id, raftAddr string, timeout time.Duration) error {
@@ -41,7 +43,9 @@ func (n *Node) AddVoter(id, raftAddr string, timeout time.Duration) error {
 	for _, s := range servers {
 		switch {
 		case s.ID == id && s.RaftAddr == raftAddr:
-			return nil
+			// The configuration raft reports may not be committed yet: a
+			// barrier commits everything before it.
+			return classify(n.raft.Barrier(timeout).Error())
 		case s.ID != id && s.RaftAddr == raftAddr:
 			if err := n.raft.RemoveServer(raft.ServerID(s.ID), 0, timeout).Error(); err != nil {
 				return fmt.Errorf("remove %s before re-adding its address: %w", s.ID, classify(err))
@@ -134,4 +138,26 @@ func (n *Node) Status() Status {
 		LastConfig:    n.logs.lastConfig.Load(),
 		LastContact:   n.raft.LastContact(),
 	}
+}
+
+// BootstrapWith starts a new cluster whose voters are servers, the same
+// list on each of them (--bootstrap-expect). A node that has state already
+// (bootstrapped, or reached by a leader) does nothing and reports false.
+func (n *Node) BootstrapWith(servers []Server) (bool, error) {
+	cfg := raft.Configuration{}
+	for _, s := range servers {
+		cfg.Servers = append(cfg.Servers, raft.Server{Suffrage: raft.Voter, ID: raft.ServerID(s.ID), Address: raft.ServerAddress(s.RaftAddr)})
+	}
+	err := n.raft.BootstrapCluster(cfg).Error()
+	if errors.Is(err, raft.ErrCantBootstrap) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// HasConfiguration reports whether this node knows a cluster configuration:
+// it bootstrapped, or a leader reached it.
+func (n *Node) HasConfiguration() bool {
+	servers, err := n.Servers()
+	return err == nil && len(servers) > 0
 }

@@ -3,12 +3,16 @@
 #
 # Usage: scripts/cluster.sh
 #
-#   Node 1 bootstraps the cluster, nodes 2 and 3 join it through its HTTP
-#   API. The script waits until every node answers GET /readyz with 200,
-#   prints how to connect, and then waits. Ctrl-C (SIGINT) or SIGTERM stops
-#   the three nodes cleanly (SIGTERM to each pid, bounded wait) and the
-#   script exits 0. Run it again with the same DATA_DIR and the same cluster
-#   comes back (nothing is bootstrapped twice); delete DATA_DIR to start over.
+#   Every node runs the same kind of command line: --bootstrap-expect 3 and
+#   --join naming the other two. Fresh nodes bootstrap one cluster together
+#   once the three know each other; a node with state restarts from it; a
+#   node whose directory was wiped joins the cluster again and receives the
+#   data (it never bootstraps a cluster of its own). The script waits until
+#   every node answers GET /readyz with 200, prints how to connect, and
+#   then waits. Ctrl-C (SIGINT) or SIGTERM stops the three nodes cleanly
+#   (SIGTERM to each pid, bounded wait) and the script exits 0. Run it
+#   again with the same DATA_DIR and the same cluster comes back; delete
+#   DATA_DIR to start over.
 #   (A script started with & from another script has SIGINT ignored, by
 #   POSIX rules, and cannot trap it: stop it with SIGTERM then.)
 #
@@ -23,7 +27,8 @@
 #   LOG_LEVEL       raftis log level: debug, info, warn, error (info)
 #   READY_TIMEOUT   seconds to wait for the cluster to become ready (60)
 #   STOP_TIMEOUT    seconds to wait for the nodes to stop before SIGKILL (15)
-#   RAFTIS_*        any other raftis flag, e.g. RAFTIS_SNAPSHOT_THRESHOLD=1024
+#   RAFTIS_*        any other raftis flag, e.g. RAFTIS_SNAPSHOT_THRESHOLD=1024,
+#                   RAFTIS_CLUSTER_SECRET_FILE=path
 #
 # Paths are relative to the current directory; ./bin and ./data are the
 # repository's when run from its root, as `make run` does.
@@ -73,40 +78,36 @@ if [[ $BUILD == 1 || ! -x $BIN ]]; then
 	(cd "$root" && go build -o "$bin_abs" ./cmd/raftis)
 fi
 
-# A node has state once its Raft store exists. Node 1 bootstraps when it
-# has none, so refuse to start a second, unrelated cluster next to the
-# state of the others.
+# A node has state once its Raft store exists.
 # (raft.db for the boltdb store, wal/wal-meta.db for raft-wal.)
 has_state() { [[ -s ${dirs[$1]}/raft.db || -s ${dirs[$1]}/wal/wal-meta.db ]]; }
 fresh=1
-if has_state 0; then
-	fresh=0
-elif has_state 1 || has_state 2; then
-	die "${dirs[0]} has no Raft state but ${dirs[1]} or ${dirs[2]} has: remove $DATA_DIR to start a new cluster"
-fi
+for i in 0 1 2; do
+	if has_state "$i"; then
+		fresh=0
+	fi
+done
 mkdir -p "$DATA_DIR"
 
 pids=(0 0 0)
 
 # start_node I: start node I in the background, logging to its log file.
-# Node 1 never joins (it bootstraps, or restarts from its state); the others
-# join through the other members, which is a no-op when they already belong.
+# Every node expects three members and joins through the other two: fresh
+# nodes bootstrap together, a node with state restarts from it (its join
+# is a no-op), a wiped node joins again.
 start_node() {
-	local i=$1 join=() j others=()
-	if ((i > 0)); then
-		for j in 0 1 2; do
-			if ((j != i)); then
-				others+=("${http_addrs[j]}")
-			fi
-		done
-		join=(--join "$(
-			IFS=,
-			echo "${others[*]}"
-		)")
-	fi
+	local i=$1 j others=()
+	for j in 0 1 2; do
+		if ((j != i)); then
+			others+=("${http_addrs[j]}")
+		fi
+	done
 	"$BIN" --id "${ids[i]}" --addr "${redis_addrs[i]}" --raft-addr "${raft_addrs[i]}" \
 		--http-addr "${http_addrs[i]}" --dir "${dirs[i]}" --log-level "$LOG_LEVEL" \
-		"${join[@]}" >>"${logs[i]}" 2>&1 &
+		--bootstrap-expect 3 --join "$(
+			IFS=,
+			echo "${others[*]}"
+		)" >>"${logs[i]}" 2>&1 &
 	pids[i]=$!
 	log "started ${ids[i]} (pid ${pids[i]}): RESP ${redis_addrs[i]}, HTTP ${http_addrs[i]}, log ${logs[i]}"
 }
@@ -172,17 +173,13 @@ wait_ready() {
 }
 
 if ((fresh)); then
-	log "no state in $DATA_DIR: bootstrapping a new cluster"
-	start_node 0
-	wait_ready 0
-	start_node 1
-	start_node 2
+	log "no state in $DATA_DIR: the nodes bootstrap a new cluster together"
 else
 	log "restarting the cluster from $DATA_DIR"
-	start_node 0
-	start_node 1
-	start_node 2
 fi
+start_node 0
+start_node 1
+start_node 2
 wait_ready 0 1 2
 
 status=$(curl -s --max-time 2 "http://${http_addrs[0]}/status" || true)

@@ -93,7 +93,8 @@ func (s *Server) clientLine(sess *session) string {
 		" laddr=" + sess.laddr +
 		" fd=0 name=" + sess.name +
 		" age=" + strconv.FormatInt(int64(now.Sub(sess.created)/time.Second), 10) +
-		" idle=0 flags=N db=" + strconv.Itoa(sess.db) +
+		" idle=" + strconv.FormatInt(int64(sess.idleFor(now)/time.Second), 10) +
+		" flags=N db=" + strconv.Itoa(sess.db) +
 		" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r" +
 		" cmd=" + cmd + " user=default redir=-1 resp=2" +
 		" read-consistency=" + sess.level.String()

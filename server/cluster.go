@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/raftis/raftis/fsm"
-	"github.com/raftis/raftis/raftlog"
 )
 
 // Member is one node of the cluster as /status and RAFT INFO report it.
@@ -98,14 +97,19 @@ func (s *Server) applyNode(args ...string) error {
 }
 
 // runLeaderDuties announces this node's client address each time it becomes
-// leader, so followers can forward writes to it.
+// leader, so followers can forward writes to it. An announcement that does
+// not commit (a timeout, a busy disk) is tried again until it does or
+// leadership is lost: until it commits, followers know no address to
+// forward to and answer CLUSTERDOWN.
 func (s *Server) runLeaderDuties() {
 	for {
 		changed := s.node.LeaderChanged()
 		if s.node.IsLeader() {
-			if err := s.announce(s.cfg.ID, s.cfg.RedisAddr); err != nil && !errors.Is(err, raftlog.ErrNotLeader) {
-				s.cfg.Logger.Warn("announce client address", "err", err)
-			}
+			retryWithBackoff(s.ctx, changed, s.node.IsLeader, func() error {
+				return s.announce(s.cfg.ID, s.cfg.RedisAddr)
+			}, func(err error, wait time.Duration) {
+				s.cfg.Logger.Warn("announce client address; retrying", "err", err, "in", wait)
+			})
 		}
 		select {
 		case <-changed:
@@ -114,6 +118,47 @@ func (s *Server) runLeaderDuties() {
 		}
 	}
 }
+
+// Back-off between attempts of a leader duty.
+const (
+	retryBackoffMin = 50 * time.Millisecond
+	retryBackoffMax = 2 * time.Second
+)
+
+// retryWithBackoff runs attempt until it succeeds, waiting between tries
+// from retryBackoffMin, doubling up to retryBackoffMax. It gives up when
+// leading() is false, changed closes (leadership changed: the caller
+// starts over if it still leads) or ctx ends, and reports whether attempt
+// succeeded. failed hears of each failure and the wait before the next try.
+func retryWithBackoff(ctx context.Context, changed <-chan struct{}, leading func() bool,
+	attempt func() error, failed func(err error, wait time.Duration)) bool {
+	wait := retryBackoffMin
+	for leading() {
+		err := attempt()
+		if err == nil {
+			return true
+		}
+		if !leading() {
+			return false
+		}
+		failed(err, wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-changed:
+			t.Stop()
+			return false
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		}
+		wait = nextBackoff(wait)
+	}
+	return false
+}
+
+// nextBackoff doubles wait, up to retryBackoffMax.
+func nextBackoff(wait time.Duration) time.Duration { return min(2*wait, retryBackoffMax) }
 
 // Expiry sweeps propose at most this many keys per entry.
 const maxExpirePerSweep = 128

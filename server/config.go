@@ -33,6 +33,17 @@ type Config struct {
 	// ProtoMaxBulkLen is the largest bulk string a request may carry, at
 	// start (CONFIG SET proto-max-bulk-len changes it).
 	ProtoMaxBulkLen int64
+	// MaxMemory is the data set size (used_memory) over which the leader
+	// refuses denyoom commands, at start (CONFIG SET maxmemory changes
+	// it); 0, the default, sets no limit, as in Redis.
+	MaxMemory uint64
+	// ClusterSecret, if set, is what members present to each other for
+	// the calls between members (secret.go).
+	ClusterSecret string
+	// BootstrapExpect, over 1, makes a node without state bootstrap a
+	// cluster once it has heard of that many members, itself included
+	// (POST /notify, bootstrap.go).
+	BootstrapExpect int
 	// ExpireInterval is how often the leader looks for expired keys.
 	ExpireInterval time.Duration
 	// Clock is the node's wall clock: the time it stamps on the entries it

@@ -23,12 +23,13 @@ var errForwardNotSent = errors.New("forward: leader unreachable")
 // term (a leader before the term was added answers without it).
 type forwarder struct {
 	timeout time.Duration
+	secret  string // the cluster secret, presented on every new connection
 	mu      sync.Mutex
 	clients map[string]*redis.Client
 }
 
-func newForwarder(timeout time.Duration) *forwarder {
-	return &forwarder{timeout: timeout, clients: make(map[string]*redis.Client)}
+func newForwarder(timeout time.Duration, secret string) *forwarder {
+	return &forwarder{timeout: timeout, secret: secret, clients: make(map[string]*redis.Client)}
 }
 
 func (f *forwarder) client(addr string) *redis.Client {
@@ -45,10 +46,19 @@ func (f *forwarder) client(addr string) *redis.Client {
 			DialTimeout:     time.Second,
 			ReadTimeout:     f.timeout + time.Second,
 			WriteTimeout:    f.timeout,
+			OnConnect:       f.onConnect,
 		})
 		f.clients[addr] = c
 	}
 	return c
+}
+
+// onConnect presents the cluster secret on a new connection to a member.
+func (f *forwarder) onConnect(ctx context.Context, cn *redis.Conn) error {
+	if f.secret == "" {
+		return nil
+	}
+	return cn.Do(ctx, "raft", "auth", f.secret).Err()
 }
 
 // forward runs cmds on the leader at addr as one log entry. Its errors say

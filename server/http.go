@@ -14,24 +14,29 @@ import (
 //
 //	POST /join   {"id","raft_addr","redis_addr"}   add a member (any node; followers ask the leader)
 //	POST /remove {"id"}                            remove a member
+//	POST /notify {"id","raft_addr"}                a node waiting to bootstrap exists (bootstrap.go)
 //	GET  /status                                   this node's Raft view and the members
 //	GET  /healthz                                  the process serves requests
 //	GET  /readyz                                   part of a cluster with a known leader, caught up
 //	GET  /digest                                   a hash of this node's data set, to compare nodes
 //	GET  /debug/pprof/...                          Go runtime profiles
+//
+// With a cluster secret, join, remove, notify and the profiles need it
+// (secret.go).
 func (s *Server) httpHandler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /join", s.handleJoin)
-	mux.HandleFunc("POST /remove", s.handleRemove)
+	mux.HandleFunc("POST /join", s.requireSecret(s.handleJoin))
+	mux.HandleFunc("POST /remove", s.requireSecret(s.handleRemove))
+	mux.HandleFunc("POST /notify", s.requireSecret(s.handleNotify))
 	mux.HandleFunc("GET /status", s.handleStatus)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /debug/pprof/", s.requireSecret(pprof.Index))
+	mux.HandleFunc("GET /debug/pprof/profile", s.requireSecret(pprof.Profile))
+	mux.HandleFunc("GET /debug/pprof/trace", s.requireSecret(pprof.Trace))
 	mux.HandleFunc("GET /digest", s.handleDigest)
-	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

@@ -89,3 +89,6 @@ func parseMemory(v []byte) (uint64, bool) {
 	}
 	return n * mul, true
 }
+
+// ParseMemory reads a memory size as CONFIG SET does (--maxmemory).
+func ParseMemory(v string) (uint64, bool) { return parseMemory([]byte(v)) }

@@ -27,6 +27,8 @@ type settable struct {
 	maxMemoryPolicy string
 	maxClients      int64
 	protoMaxBulkLen int64
+	timeout         int64 // seconds
+	outputLimits    [3]outputLimit
 	readLevel       readLevel
 }
 
@@ -37,7 +39,11 @@ type runtimeParams struct {
 	maxMemoryPolicy atomic.Pointer[string]
 	maxClients      atomic.Int64
 	protoMaxBulkLen atomic.Int64
-	readLevel       atomic.Uint32 // a new connection's read consistency
+	timeout         atomic.Int64 // seconds
+	outputLimits    atomic.Pointer[[3]outputLimit]
+	// normalOutputLimit is outputLimits[0], read before every flush.
+	normalOutputLimit atomic.Pointer[outputLimit]
+	readLevel         atomic.Uint32 // a new connection's read consistency
 }
 
 func (p *runtimeParams) init(cfg Config) {
@@ -45,8 +51,15 @@ func (p *runtimeParams) init(cfg Config) {
 	p.maxMemoryPolicy.Store(&policy)
 	p.maxClients.Store(10000)
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
+	p.maxMemory.Store(cfg.MaxMemory)
+	p.setOutputLimits(defaultOutputLimits)
 	level, _ := parseReadLevel(cfg.ReadConsistency)
 	p.readLevel.Store(uint32(level))
+}
+
+func (p *runtimeParams) setOutputLimits(l [3]outputLimit) {
+	p.outputLimits.Store(&l)
+	p.normalOutputLimit.Store(&l[0])
 }
 
 func (s *Server) currentSettable() settable {
@@ -56,6 +69,8 @@ func (s *Server) currentSettable() settable {
 		maxMemoryPolicy: *s.params.maxMemoryPolicy.Load(),
 		maxClients:      s.params.maxClients.Load(),
 		protoMaxBulkLen: s.params.protoMaxBulkLen.Load(),
+		timeout:         s.params.timeout.Load(),
+		outputLimits:    *s.params.outputLimits.Load(),
 		readLevel:       readLevel(s.params.readLevel.Load()),
 	}
 }
@@ -69,6 +84,8 @@ func (s *Server) install(st settable) {
 	s.params.maxMemory.Store(st.maxMemory)
 	s.params.maxMemoryPolicy.Store(&st.maxMemoryPolicy)
 	s.params.maxClients.Store(st.maxClients)
+	s.params.timeout.Store(st.timeout)
+	s.params.setOutputLimits(st.outputLimits)
 	s.params.readLevel.Store(uint32(st.readLevel))
 	if st.protoMaxBulkLen != s.params.protoMaxBulkLen.Load() {
 		s.params.protoMaxBulkLen.Store(st.protoMaxBulkLen)
@@ -98,6 +115,7 @@ type paramName struct {
 var params = []*param{
 	{name: "appendfsync", get: constant("always")}, // every write is in a quorum's log on disk before its reply
 	{name: "appendonly", get: constant("yes")},
+	outputLimitParam,
 	{name: "bind", get: func(s *Server, _ *settable) string { host, _ := splitHostPort(s.cfg.RedisAddr); return host }},
 	{name: "databases", get: constant(strconv.Itoa(fsm.NumDatabases))},
 	limitParam("hash-max-listpack-entries", "hash-max-ziplist-entries", false, func(l *fsm.Limits) *int64 { return &l.HashMaxListpackEntries }),
@@ -163,6 +181,7 @@ var params = []*param{
 	{name: "save", get: constant("")}, // snapshots follow Raft's thresholds
 	limitParam("set-max-intset-entries", "", false, func(l *fsm.Limits) *int64 { return &l.SetMaxIntsetEntries }),
 	limitParam("zset-max-listpack-entries", "zset-max-ziplist-entries", false, func(l *fsm.Limits) *int64 { return &l.ZSetMaxListpackEntries }),
+	timeoutParam,
 	limitParam("zset-max-listpack-value", "zset-max-ziplist-value", true, func(l *fsm.Limits) *int64 { return &l.ZSetMaxListpackValue }),
 }
 

@@ -95,7 +95,7 @@ func (s *Server) forwarded(c *call) {
 		c.conn.WriteError(errReply)
 		return
 	}
-	replies, at, err := s.proposer.submit(e.Cmds, len(blob))
+	replies, at, err := s.submit(e.Cmds, len(blob))
 	switch {
 	case errors.Is(err, raftlog.ErrNotLeader):
 		c.conn.WriteError(replyNotLeader) // nothing written: the follower retries

@@ -26,6 +26,7 @@ type Server struct {
 	readIndexes *readIndexClient // a follower's fresh reads (readindex.go)
 	proposer    *proposer
 	blocked     *blockRegistry
+	boot        *bootstrapper // with Config.BootstrapExpect > 1
 	start       time.Time
 
 	resp     *redcon.Server
@@ -53,11 +54,14 @@ func New(cfg Config, node *raftlog.Node, data *fsm.FSM) *Server {
 	s := &Server{cfg: cfg, node: node, data: data, start: time.Now(), ctx: ctx, cancel: cancel}
 	s.table = newTable(fsm.Commands())
 	s.params.init(cfg)
-	s.fwd = newForwarder(cfg.ApplyTimeout)
+	s.fwd = newForwarder(cfg.ApplyTimeout, cfg.ClusterSecret)
 	s.readIndexes = &readIndexClient{fwd: s.fwd, timeout: cfg.ApplyTimeout}
 	s.proposer = newProposer(func(cmds []fsm.Cmd) (raftlog.Applied, error) {
 		return s.propose(fsm.EntryCommands, cmds)
 	}, cfg.ApplyTimeout, ctx.Done())
+	if cfg.BootstrapExpect > 1 {
+		s.boot = newBootstrapper(cfg.BootstrapExpect, raftlog.Server{ID: cfg.ID, RaftAddr: node.RaftAddr(), Suffrage: "Voter"})
+	}
 	s.blocked = newBlockRegistry(data, s.proposePops)
 	data.SetReadyHook(s.blocked.ready)
 	return s
@@ -78,6 +82,7 @@ func (s *Server) Start() error {
 
 	s.resp = redcon.NewServer(s.cfg.RedisAddr, s.handle, s.accept, s.closed)
 	s.resp.SetProtoMaxBulkLen(s.params.protoMaxBulkLen.Load())
+	s.resp.SetFlushVia(s.flush)
 	s.httpSrv = &http.Server{Handler: s.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
 
 	s.goBackground(func() {
@@ -97,6 +102,7 @@ func (s *Server) Start() error {
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
 	s.goBackground(s.runStatsCron)
+	s.goBackground(s.runClientsCron)
 	return nil
 }
 
@@ -164,6 +170,23 @@ type session struct {
 	// tx is the connection's MULTI queue and WATCHed keys (txn.go).
 	tx txState
 
+	// clusterMember: this connection presented the cluster secret (RAFT
+	// AUTH).
+	clusterMember bool
+
+	// nc is the client's socket, which the clients cron may close (timeout).
+	nc net.Conn
+	// lastInteraction is when the client last sent a request (unix ns).
+	lastInteraction atomic.Int64
+	// blocked: the client waits in a blocking command (no idle timeout).
+	blocked atomic.Bool
+	// member: the connection made a call between members (RAFT FORWARD
+	// and the like; no idle timeout).
+	member atomic.Bool
+	// outputPending is the size of the replies being written, since
+	// outputSince (unix ns); 0 when no write is in progress.
+	outputPending, outputSince atomic.Int64
+
 	lastCmd atomic.Pointer[command]
 	mu      sync.Mutex
 	db      int
@@ -192,6 +215,8 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		created: time.Now(),
 		level:   readLevel(s.params.readLevel.Load()),
 	}
+	sess.nc = conn.NetConn()
+	sess.touch()
 	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)
 	s.sessions.Store(sess.id, sess)
@@ -211,6 +236,7 @@ func (s *Server) closed(conn redcon.Conn, _ error) {
 // cmd so that consecutive writes become one log entry.
 func (s *Server) handle(conn redcon.Conn, cmd redcon.Command) {
 	sess := conn.Context().(*session)
+	sess.touch()
 	batch := s.batchFor(&sess.tap, sess)
 	batch.add(cmd.Args)
 	for _, next := range conn.ReadPipeline() {

@@ -77,7 +77,10 @@ func (b *batch) add(args [][]byte) {
 		return
 	case cmd.data != nil && cmd.Flags&fsm.FlagBlocking != 0:
 		b.flush()
+		b.sess.blocked.Store(true)
 		b.s.block(b.conn, b.sess, args)
+		b.sess.blocked.Store(false)
+		b.sess.touch()
 		return
 	case cmd.data != nil:
 		b.addWrite(fsm.Cmd{DB: b.sess.db, Args: args})
@@ -147,7 +150,7 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) 
 	if s.node.IsLeader() {
 		// The common case, first and without a context of its own: the
 		// proposer bounds its waits.
-		replies, at, err := s.proposer.submit(cmds, size)
+		replies, at, err := s.submit(cmds, size)
 		if err == nil {
 			sess.minIndex = max(sess.minIndex, at.index)
 			return replies, nil
@@ -181,7 +184,7 @@ func (s *Server) write(sess *session, cmds []fsm.Cmd, size int) ([]byte, error) 
 // it forwards to.
 func (s *Server) tryWrite(ctx context.Context, cmds []fsm.Cmd, size int) ([]byte, uint64, error) {
 	if s.node.IsLeader() {
-		replies, at, err := s.proposer.submit(cmds, size)
+		replies, at, err := s.submit(cmds, size)
 		return replies, at.index, err
 	}
 	leaderAddr := s.leaderRedisAddr()

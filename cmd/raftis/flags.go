@@ -27,6 +27,9 @@ type config struct {
 	followerWrites                    string
 	readConsistency                   string
 	protoMaxBulkLen                   int64
+	maxMemory                         uint64
+	clusterSecret                     string
+	bootstrapExpect                   int
 	logLevel                          string
 	raftStore                         raftlog.StoreKind
 	walSegmentMB                      int
@@ -37,7 +40,7 @@ type config struct {
 func parseFlags(args []string) (*config, error) {
 	c := &config{}
 	def := raftlog.DefaultConfig()
-	var join, raftStore string
+	var join, raftStore, maxMemory, secretFile string
 	fs := flag.NewFlagSet("raftis", flag.ContinueOnError)
 	fs.StringVar(&c.id, "id", "", "member id, unique and stable across restarts (default: the --addr value)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:6379", "RESP (Redis protocol) listen address")
@@ -46,6 +49,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.httpAddr, "http-addr", "", "HTTP API listen address (default: RESP port + 10000)")
 	fs.StringVar(&c.dir, "dir", "", "directory for the Raft log, stable store and snapshots (default: data/<id>)")
 	fs.StringVar(&join, "join", "", "comma-separated HTTP addresses of existing members to join through")
+	fs.IntVar(&c.bootstrapExpect, "bootstrap-expect", 0, "with --join: bootstrap a new cluster together once this many nodes (this one included) know each other through --join; 0 = only join an existing cluster")
 	fs.Uint64Var(&c.snapshotThreshold, "snapshot-threshold", def.SnapshotThreshold, "log entries between snapshots")
 	fs.DurationVar(&c.snapshotInterval, "snapshot-interval", def.SnapshotInterval, "how often to check whether a snapshot is due")
 	fs.IntVar(&c.snapshotRetain, "snapshot-retain", def.SnapshotRetain, "snapshots kept on disk")
@@ -57,6 +61,9 @@ func parseFlags(args []string) (*config, error) {
 	fs.StringVar(&c.readConsistency, "read-consistency", server.ReadStale, "read level of new connections: stale (local copy, any node), leader (the leader's data under its lease) or linearizable (confirmed with a quorum); RAFT CONSISTENCY changes a connection's")
 	fs.StringVar(&c.followerWrites, "follower-writes", server.FollowerWritesForward, "what a follower does with writes: forward (to the leader) or reject (-READONLY)")
 	fs.Int64Var(&c.protoMaxBulkLen, "proto-max-bulk-len", 512<<20, "largest bulk string a request may carry, in bytes")
+	fs.StringVar(&maxMemory, "maxmemory", "0", "data set size (INFO used_memory) over which writes that add data get -OOM, in bytes or with a unit (100mb, 2gb); 0 = no limit")
+	fs.StringVar(&c.clusterSecret, "cluster-secret", "", "secret members present to each other (RAFT FORWARD, JOIN, REMOVE, TRANSFER, POST /join, /remove, /debug/pprof); the same on every node")
+	fs.StringVar(&secretFile, "cluster-secret-file", "", "file holding the cluster secret (instead of --cluster-secret, which shows in the process list)")
 	fs.StringVar(&raftStore, "raft-store", "", "log store of a new --dir: wal or boltdb (default: the store --dir holds, wal for a new one)")
 	fs.IntVar(&c.walSegmentMB, "raft-wal-segment-mb", def.WALSegmentSize>>20, "size of the wal store's segment files, in MiB; the log is truncated a whole segment at a time")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
@@ -72,6 +79,13 @@ func parseFlags(args []string) (*config, error) {
 	var err error
 	if c.raftStore, err = raftlog.ParseStoreKind(raftStore); err != nil {
 		return nil, fmt.Errorf("--raft-store: %w", err)
+	}
+	if err := c.readSecretFile(secretFile); err != nil {
+		return nil, err
+	}
+	var ok bool
+	if c.maxMemory, ok = server.ParseMemory(maxMemory); !ok {
+		return nil, fmt.Errorf("--maxmemory %q: not a memory size (bytes, or a number with k, kb, m, mb, g, gb)", maxMemory)
 	}
 	for _, a := range strings.Split(join, ",") {
 		if a = strings.TrimSpace(a); a != "" {
@@ -132,8 +146,34 @@ func (c *config) complete() error {
 	if c.walSegmentMB < 1 || c.walSegmentMB > 1024 {
 		return errors.New("--raft-wal-segment-mb must be between 1 and 1024")
 	}
+	if c.bootstrapExpect < 0 {
+		return errors.New("--bootstrap-expect must not be negative")
+	}
+	if c.bootstrapExpect > 1 && len(c.join) == 0 {
+		return errors.New("--bootstrap-expect needs --join with the other nodes' HTTP addresses")
+	}
 	if c.protoMaxBulkLen < 1<<20 {
 		return errors.New("--proto-max-bulk-len must be at least 1 MiB, as in Redis")
+	}
+	return nil
+}
+
+// readSecretFile sets the cluster secret from path, its first line (a
+// trailing newline is not part of it).
+func (c *config) readSecretFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	if c.clusterSecret != "" {
+		return errors.New("--cluster-secret and --cluster-secret-file are exclusive")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("--cluster-secret-file: %w", err)
+	}
+	c.clusterSecret = strings.TrimRight(string(data), "\r\n")
+	if c.clusterSecret == "" || strings.ContainsAny(c.clusterSecret, "\r\n") {
+		return fmt.Errorf("--cluster-secret-file %s: want one non-empty line", path)
 	}
 	return nil
 }

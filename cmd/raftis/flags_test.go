@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -21,6 +23,9 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	}
 	if len(cfg.join) != 0 {
 		t.Errorf("join = %v, want none", cfg.join)
+	}
+	if cfg.maxMemory != 0 {
+		t.Errorf("maxmemory = %d, want 0 (no limit)", cfg.maxMemory)
 	}
 	if cfg.readConsistency != "stale" {
 		t.Errorf("read-consistency = %q, want stale, as before the levels existed", cfg.readConsistency)
@@ -70,6 +75,8 @@ func TestBadFlagsAreRejected(t *testing.T) {
 		{"--proto-max-bulk-len", "1000"},
 		{"--raft-store", "bolt"},
 		{"--raft-wal-segment-mb", "0"},
+		{"--maxmemory", "1tb"},
+		{"--maxmemory", "-1"},
 		{"stray"},
 	} {
 		if _, err := parseFlags(args); err == nil {
@@ -79,6 +86,44 @@ func TestBadFlagsAreRejected(t *testing.T) {
 	t.Setenv("RAFTIS_MAX_STALENESS", "soon")
 	if _, err := parseFlags(nil); err == nil {
 		t.Error("a bad RAFTIS_MAX_STALENESS was accepted")
+	}
+}
+
+func TestMaxmemoryFlagTakesUnits(t *testing.T) {
+	cfg, err := parseFlags([]string{"--maxmemory", "2gb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.maxMemory != 2<<30 || cfg.serverConfig(nil).MaxMemory != 2<<30 {
+		t.Errorf("--maxmemory 2gb = %d, want %d", cfg.maxMemory, 2<<30)
+	}
+}
+
+func TestClusterSecretFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte("hunter2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseFlags([]string{"--cluster-secret-file", path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.clusterSecret != "hunter2" || cfg.serverConfig(nil).ClusterSecret != "hunter2" {
+		t.Errorf("secret %q, want the file's line without its newline", cfg.clusterSecret)
+	}
+	for _, args := range [][]string{
+		{"--cluster-secret-file", path, "--cluster-secret", "x"},
+		{"--cluster-secret-file", filepath.Join(t.TempDir(), "missing")},
+	} {
+		if _, err := parseFlags(args); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parseFlags([]string{"--cluster-secret-file", path}); err == nil {
+		t.Error("an empty secret file was accepted")
 	}
 }
 

@@ -13,9 +13,18 @@ import (
 
 // joinCluster asks the members listed in --join, in turn, to add this node,
 // until one accepts or ctx ends. A member that is not the leader passes the
-// request on; a node that already belongs is told OK.
+// request on; a node that already belongs is told OK (once the
+// configuration that holds it is committed). With --bootstrap-expect, each
+// round that finds no cluster to join also tells every --join node that
+// this one exists (POST /notify), so that they bootstrap one together once
+// enough know each other; the next round then joins it, which records
+// this node's client address.
 func joinCluster(ctx context.Context, cfg *config, redisAddr, raftAddr string, logger *slog.Logger) error {
 	body, err := json.Marshal(map[string]string{"id": cfg.id, "raft_addr": raftAddr, "redis_addr": redisAddr})
+	if err != nil {
+		return err
+	}
+	notice, err := json.Marshal(map[string]string{"id": cfg.id, "raft_addr": raftAddr})
 	if err != nil {
 		return err
 	}
@@ -23,12 +32,19 @@ func joinCluster(ctx context.Context, cfg *config, redisAddr, raftAddr string, l
 	deadline := time.Now().Add(5 * time.Minute)
 	for attempt := 0; ; attempt++ {
 		for _, addr := range cfg.join {
-			err = postJoin(ctx, client, addr, body)
+			err = postJSON(ctx, client, addr, "/join", body, cfg.clusterSecret)
 			if err == nil {
 				logger.Info("joined cluster", "via", addr)
 				return nil
 			}
 			logger.Warn("join attempt failed", "via", addr, "err", err)
+		}
+		if cfg.bootstrapExpect > 1 {
+			for _, addr := range cfg.join {
+				if nerr := postJSON(ctx, client, addr, "/notify", notice, cfg.clusterSecret); nerr != nil {
+					logger.Debug("notify failed", "to", addr, "err", nerr)
+				}
+			}
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("could not join through %v: %w", cfg.join, err)
@@ -41,12 +57,17 @@ func joinCluster(ctx context.Context, cfg *config, redisAddr, raftAddr string, l
 	}
 }
 
-func postJoin(ctx context.Context, client *http.Client, addr string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/join", bytes.NewReader(body))
+// postJSON posts body to path on the member at addr, with the cluster
+// secret if there is one.
+func postJSON(ctx context.Context, client *http.Client, addr, path string, body []byte, secret string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+path, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set("Authorization", "Bearer "+secret)
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err

@@ -4,6 +4,10 @@
 //	raftis --id n1 --addr 127.0.0.1:6379 --dir data/n1            # first node: bootstraps
 //	raftis --id n2 --addr 127.0.0.1:6380 --join 127.0.0.1:16379   # joins through any member's HTTP API
 //
+// or, every node alike, bootstrapping together once three know each other:
+//
+//	raftis --id n1 --addr 127.0.0.1:6379 --bootstrap-expect 3 --join 127.0.0.1:16380,127.0.0.1:16381
+//
 // Every flag can also be set through the environment: --max-staleness is
 // RAFTIS_MAX_STALENESS, and so on. A flag on the command line wins.
 package main
@@ -96,7 +100,7 @@ func (c *config) raftConfig() raftlog.Config {
 		Dir:               c.dir,
 		Store:             c.raftStore,
 		WALSegmentSize:    c.walSegmentMB << 20,
-		Bootstrap:         len(c.join) == 0,
+		Bootstrap:         len(c.join) == 0, // a node given --join never bootstraps alone
 		SnapshotThreshold: c.snapshotThreshold,
 		SnapshotInterval:  c.snapshotInterval,
 		SnapshotRetain:    c.snapshotRetain,
@@ -119,6 +123,9 @@ func (c *config) serverConfig(logger *slog.Logger) server.Config {
 		FollowerWrites:  c.followerWrites,
 		ReadConsistency: c.readConsistency,
 		ProtoMaxBulkLen: c.protoMaxBulkLen,
+		MaxMemory:       c.maxMemory,
+		ClusterSecret:   c.clusterSecret,
+		BootstrapExpect: c.bootstrapExpect,
 		Logger:          logger,
 	}
 }

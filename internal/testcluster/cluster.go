@@ -30,6 +30,9 @@ type Options struct {
 	ProtoMaxBulkLen   int64             // 0: the server's default (512 MiB)
 	Store             raftlog.StoreKind // "": the default for a new directory (wal)
 	WALSegmentSize    int               // 0: raftlog.DefaultConfig's (64 MiB)
+	// ClusterSecret is every node's cluster secret, which the test
+	// cluster's joins present.
+	ClusterSecret string
 	// GateApply puts each node's FSM behind a gate the test can close
 	// (Node.PauseApply).
 	GateApply bool
@@ -94,7 +97,7 @@ func (c *Cluster) AddNode() *Node {
 	c.start(nd, first)
 	if !first {
 		via := c.Running()[0]
-		if err := join(via.HTTPAddr, nd); err != nil {
+		if err := join(via.HTTPAddr, nd, c.opts.ClusterSecret); err != nil {
 			c.t.Fatalf("join %s via %s: %v", nd.ID, via.ID, err)
 		}
 	}
@@ -132,6 +135,7 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 	nd.Server = server.New(server.Config{
 		ID: nd.ID, RedisAddr: nd.RedisAddr, HTTPAddr: nd.HTTPAddr,
 		ApplyTimeout: 5 * time.Second, FollowerWrites: c.opts.FollowerWrites, MaxStaleness: c.opts.MaxStaleness,
+		ClusterSecret:   c.opts.ClusterSecret,
 		ProtoMaxBulkLen: c.opts.ProtoMaxBulkLen, ReadConsistency: c.opts.ReadConsistency, ExpireInterval: c.opts.ExpireInterval,
 		Clock:  func() time.Time { return time.Now().Add(time.Duration(nd.clockOffset.Load())) },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -144,11 +148,20 @@ func (c *Cluster) start(nd *Node, bootstrap bool) {
 	nd.running = true
 }
 
-func join(httpAddr string, nd *Node) error {
+func join(httpAddr string, nd *Node, secret string) error {
 	body, _ := json.Marshal(map[string]string{"id": nd.ID, "raft_addr": nd.RaftAddr, "redis_addr": nd.RedisAddr})
 	var lastErr error
 	ok := Wait(15*time.Second, func() bool {
-		resp, err := http.Post("http://"+httpAddr+"/join", "application/json", bytes.NewReader(body))
+		req, err := http.NewRequest(http.MethodPost, "http://"+httpAddr+"/join", bytes.NewReader(body))
+		if err != nil {
+			lastErr = err
+			return false
+		}
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("Authorization", "Bearer "+secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			lastErr = err
 			return false

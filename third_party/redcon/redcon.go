@@ -480,6 +480,12 @@ func handle(s *Server, c *conn) {
 			if c.closed {
 				return nil
 			}
+			if s.flushVia != nil && len(c.wr.b) > 0 {
+				if err := s.flushVia(c, len(c.wr.b), c.wr.Flush); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := c.wr.Flush(); err != nil {
 				return err
 			}
@@ -618,6 +624,9 @@ type Server struct {
 	// requests; <= 0 means DefaultProtoMaxBulkLen. Connections read it as
 	// they parse each bulk length.
 	protoMaxBulkLen atomic.Int64
+
+	// flushVia, if set, writes a connection's pending replies (SetFlushVia).
+	flushVia func(conn Conn, pending int, flush func() error) error
 
 	// AcceptError is an optional function used to handle Accept errors.
 	AcceptError func(err error)
@@ -1623,6 +1632,15 @@ func (ps *PubSub) unsubscribe(conn Conn, pattern, all bool, channel string) {
 		}
 	}
 	sconn.dconn.Flush()
+}
+
+// SetFlushVia makes every connection write the replies to a batch of
+// requests through fn, on its own goroutine: fn gets their size in bytes
+// and the function that writes them, which it calls or not (an error
+// closes the connection). It lets a server watch or limit what clients
+// leave unread. Set it before Serve.
+func (s *Server) SetFlushVia(fn func(conn Conn, pending int, flush func() error) error) {
+	s.flushVia = fn
 }
 
 // SetIdleClose will automatically close idle connections after the specified
