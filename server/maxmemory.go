@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/raftis/raftis/fsm"
 	"github.com/raftis/raftis/raftlog"
@@ -24,10 +25,27 @@ func (s *Server) overMaxmemory() bool {
 	return limit != 0 && uint64(max(s.data.UsedMemory(), 0)) > limit
 }
 
-// deniedOOM reports whether cmd may grow the data set (Redis's denyoom).
+// deniedOOM reports whether cmd may grow the data set (Redis's denyoom):
+// a transaction block does if one of its commands does, as Redis refuses
+// EXEC then.
 func deniedOOM(cmd fsm.Cmd) bool {
+	if cmd.Block != nil {
+		return slices.ContainsFunc(cmd.Block.Cmds, deniedOOM)
+	}
+	if len(cmd.Args) == 0 {
+		return false
+	}
 	dc := fsm.Lookup(cmd.Args[0])
 	return dc != nil && dc.Flags&fsm.FlagDenyOOM != 0
+}
+
+// oomReply is the refusal of a denied command: a transaction is discarded
+// with the reason, as Redis's EXEC says it.
+func oomReply(cmd fsm.Cmd) string {
+	if cmd.Block != nil {
+		return "-" + execAbortBecause + replyOOM + "\r\n"
+	}
+	return "-" + replyOOM + "\r\n"
 }
 
 // submit proposes cmds (size bytes of entry) on this leader, refusing the
@@ -45,12 +63,16 @@ func (s *Server) submit(cmds []fsm.Cmd, size int) ([]byte, position, error) {
 // reply. Once a run has committed, a later failure is an unknown outcome:
 // the caller must not retry the commands, as some were applied.
 func (s *Server) submitOverMaxmemory(cmds []fsm.Cmd) ([]byte, position, error) {
+	if len(cmds) == 1 && deniedOOM(cmds[0]) {
+		reply := oomReply(cmds[0])
+		return nil, position{}, replyError(reply[1 : len(reply)-2])
+	}
 	var out []byte
 	var at position
 	committed := false
 	for len(cmds) > 0 {
 		if deniedOOM(cmds[0]) {
-			out = append(out, "-"+replyOOM+"\r\n"...)
+			out = append(out, oomReply(cmds[0])...)
 			cmds = cmds[1:]
 			continue
 		}

@@ -81,10 +81,12 @@ func (t *replyTap) WriteError(msg string) {
 }
 
 // refusedWrite reports whether msg is a refusal of the write path that
-// comes before anything is proposed: no leader, or a follower that rejects
-// writes.
+// comes before anything is proposed: no leader, a follower that rejects
+// writes, or maxmemory (Redis counts an OOM refusal, of a command or of
+// an EXEC, as a rejected call).
 func refusedWrite(msg string) bool {
-	return strings.HasPrefix(msg, "CLUSTERDOWN ") || strings.HasPrefix(msg, "READONLY ")
+	return strings.HasPrefix(msg, "CLUSTERDOWN ") || strings.HasPrefix(msg, "READONLY ") ||
+		strings.HasPrefix(msg, "OOM ") || strings.HasPrefix(msg, execAbortBecause+"OOM ")
 }
 
 func (t *replyTap) WriteRaw(data []byte) {
@@ -104,6 +106,11 @@ func (t *replyTap) WriteRaw(data []byte) {
 			t.stats.countErrorReply(data)
 		}
 		w := t.sess.popWrite()
+		if failed && refusedWrite(string(data[1:n-2])) {
+			w.cmd.stats.rejected.Add(1)
+			data = data[n:]
+			continue
+		}
 		acc.add(w.cmd, now.Sub(w.at), failed)
 		data = data[n:]
 	}

@@ -115,6 +115,10 @@ func (s *Server) refuseInMulti(cmd *command) string {
 	switch {
 	case cmd.Flags&fsm.FlagNoMulti != 0:
 		return errNotInMulti
+	case s.overMaxmemory():
+		// Queueing may take any amount of memory: Redis refuses every
+		// queued command while over maxmemory, this node's own.
+		return replyOOM
 	case cmd.data == nil:
 		return ""
 	case cmd.Flags&fsm.FlagWrite != 0 && s.cfg.FollowerWrites == FollowerWritesReject && !s.node.IsLeader():

@@ -50,6 +50,39 @@ func TestMaxmemoryNoEviction(t *testing.T) {
 			t.Errorf("GET over maxmemory: %.40q", got)
 		}
 	}
+	// Transactions, as Redis 7.0 treats them over maxmemory: the leader
+	// (over its own limit) refuses every queued command, so EXEC aborts;
+	// the follower (no limit of its own) queues them, and the leader
+	// refuses the EXEC of a transaction holding a denyoom command, but
+	// not of one without.
+	for _, step := range [][2]string{{"MULTI", "+OK\r\n"}, {"SET", oom}, {"EXEC", "-EXECABORT Transaction discarded because of previous errors.\r\n"}} {
+		args := []string{step[0]}
+		if step[0] == "SET" {
+			args = []string{"SET", "t", "1"}
+		}
+		if got := leader.do(args...); got != step[1] {
+			t.Errorf("leader %s in a transaction over maxmemory: %q, want %q", step[0], got, step[1])
+		}
+	}
+	for _, step := range [][2]string{{"MULTI", "+OK\r\n"}, {"SET", "+QUEUED\r\n"}, {"GET", "+QUEUED\r\n"},
+		{"EXEC", "-EXECABORT Transaction discarded because of: OOM command not allowed when used memory > 'maxmemory'.\r\n"},
+		{"MULTI", "+OK\r\n"}, {"DEL", "+QUEUED\r\n"}, {"EXEC", "*1\r\n:0\r\n"}} {
+		args := map[string][]string{"SET": {"SET", "t", "1"}, "GET": {"GET", "t"}, "DEL": {"DEL", "t"}}[step[0]]
+		if args == nil {
+			args = []string{step[0]}
+		}
+		if got := follower.do(args...); got != step[1] {
+			t.Errorf("follower %s in a transaction over maxmemory: %q, want %q", step[0], got, step[1])
+		}
+	}
+	// Redis counts an OOM refusal as a rejected call, not a failed one.
+	stats := leader.do("INFO", "commandstats")
+	_, line, _ := strings.Cut(stats, "cmdstat_set:")
+	line, _, _ = strings.Cut(line, "\r\n")
+	if !strings.Contains(line, ",failed_calls=0") || strings.Contains(line, "rejected_calls=0,") || !strings.Contains(line, "rejected_calls=") {
+		t.Errorf("INFO commandstats: the SETs refused over maxmemory are not all rejected calls: %q", line)
+	}
+
 	// A pipeline mixing refused and allowed writes gets each its reply.
 	follower.Send("SET", "x", "1")
 	follower.Send("DEL", "key0")
