@@ -210,6 +210,9 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	if e.Flags&FlagAtomic != 0 && e.Type != EntryCommands {
 		return nil, fmt.Errorf("%w: transaction blocks in an entry of type %d", ErrCorruptEntry, e.Type)
 	}
+	if err := d.check(e.Flags&FlagAtomic != 0); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCorruptEntry, err)
+	}
 	e.Cmds = d.cmds()
 	if e.Flags&FlagAtomic != 0 {
 		d.blocks(e.Cmds)
@@ -223,41 +226,16 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	return e, nil
 }
 
-// cmds reads a count and that many commands. It reads them twice: a copy
-// of the decoder checks them and counts their arguments, allocating
-// nothing, then they are filled into two slices of exactly those sizes.
-// So decoding allocates the decoded form of a valid entry and nothing for
-// an invalid one, whatever its counts claim (a 32 MiB entry claiming 2^24
-// commands once allocated 512 MiB before failing), and a list of commands
-// costs two allocations however long it is.
+// cmds reads a count and that many commands into two slices of exactly
+// the sizes a copy of the decoder counted first, allocating nothing (see
+// check).
 func (d *decoder) cmds() []Cmd {
-	ncmds, nargs, err := d.scanCmds()
-	if err != nil {
-		d.fail(err)
+	sc := *d
+	ncmds, nargs := sc.skipCmds()
+	if sc.err != nil {
+		d.fail(sc.err)
 		return nil
 	}
-	return d.fillCmds(ncmds, nargs)
-}
-
-// scanCmds checks the list of commands at d's position without keeping
-// them and returns how many commands and arguments it holds, or the first
-// problem. d is a copy: the caller's position does not move.
-func (d decoder) scanCmds() (ncmds, nargs int, err error) {
-	ncmds = d.count(maxCmdsPerEntry)
-	for i := 0; i < ncmds && d.err == nil; i++ {
-		d.count(NumDatabases - 1)
-		argc := d.count(maxArgsPerCmd)
-		for j := 0; j < argc && d.err == nil; j++ {
-			d.bytes()
-		}
-		nargs += argc
-	}
-	return ncmds, nargs, d.err
-}
-
-// fillCmds decodes the commands scanCmds checked, every command's Args a
-// slice of one array of nargs arguments.
-func (d *decoder) fillCmds(ncmds, nargs int) []Cmd {
 	d.count(maxCmdsPerEntry)
 	if ncmds == 0 {
 		return nil
@@ -276,9 +254,46 @@ func (d *decoder) fillCmds(ncmds, nargs int) []Cmd {
 	return cmds
 }
 
-// scanGuards checks n guards at d's position without keeping them. d is a
-// copy: the caller's position does not move.
-func (d decoder) scanGuards(n int) error {
+// check reads the rest of the entry from d's position, keeping nothing,
+// and returns its first problem. DecodeEntry checks an entry whole before
+// it allocates anything for it, and then allocates exactly what the
+// counts it has seen to be true call for. So decoding allocates the
+// decoded form of a valid entry and nothing for an invalid one, whatever
+// its counts claim (a 32 MiB entry claiming 2^24 commands once allocated
+// 512 MiB before failing), and a list of commands costs two allocations
+// however long it is. d is a copy: the caller's position does not move.
+func (d decoder) check(atomic bool) error {
+	d.skipCmds()
+	if atomic {
+		n := d.count(maxCmdsPerEntry)
+		for i := 0; i < n && d.err == nil; i++ {
+			d.skipCmds()
+			d.skipGuards(d.count(maxCmdsPerEntry))
+		}
+	}
+	if d.err == nil && len(d.buf) != 0 {
+		d.fail(fmt.Errorf("%d trailing bytes", len(d.buf)))
+	}
+	return d.err
+}
+
+// skipCmds reads a list of commands without keeping them and returns how
+// many commands and arguments it holds.
+func (d *decoder) skipCmds() (ncmds, nargs int) {
+	ncmds = d.count(maxCmdsPerEntry)
+	for i := 0; i < ncmds && d.err == nil; i++ {
+		d.count(NumDatabases - 1)
+		argc := d.count(maxArgsPerCmd)
+		for j := 0; j < argc && d.err == nil; j++ {
+			d.bytes()
+		}
+		nargs += argc
+	}
+	return ncmds, nargs
+}
+
+// skipGuards reads n guards without keeping them.
+func (d *decoder) skipGuards(n int) {
 	for i := 0; i < n && d.err == nil; i++ {
 		d.count(NumDatabases - 1)
 		d.bytes()
@@ -287,7 +302,6 @@ func (d decoder) scanGuards(n int) error {
 			d.fail(errors.New("bad guard flag"))
 		}
 	}
-	return d.err
 }
 
 // blocks reads the blocks section and gives each command of cmds with no
@@ -307,11 +321,7 @@ func (d *decoder) blocks(cmds []Cmd) {
 		b := &Block{Cmds: d.cmds()}
 		ng := d.count(maxCmdsPerEntry)
 		if d.err == nil && ng > 0 {
-			if err := d.scanGuards(ng); err != nil {
-				d.fail(err)
-				return
-			}
-			b.Guards = make([]Guard, 0, ng)
+			b.Guards = make([]Guard, 0, ng) // check has read them
 		}
 		for j := 0; j < ng && d.err == nil; j++ {
 			g := Guard{DB: d.count(NumDatabases - 1), Key: d.bytes(), Index: d.uvarint()}

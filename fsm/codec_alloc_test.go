@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"runtime"
 	"testing"
+	"unsafe"
 )
 
 // allocatedBy returns the bytes and allocations one call of DecodeEntry on
@@ -74,7 +75,7 @@ func TestDecodeEntryAllocatesItsDecodedForm(t *testing.T) {
 	if allocs != 3 {
 		t.Errorf("decoding %d commands took %.0f allocations, want 3", len(cmds), allocs)
 	}
-	want := uint64(len(cmds))*32 + uint64(len(cmds))*3*24
+	want := uint64(len(cmds))*uint64(unsafe.Sizeof(Cmd{})) + uint64(len(cmds))*3*24
 	if got > want+64<<10 {
 		t.Errorf("decoding allocated %d bytes, want the decoded form's %d", got, want)
 	}
