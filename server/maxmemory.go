@@ -32,10 +32,7 @@ func deniedOOM(cmd fsm.Cmd) bool {
 	if cmd.Block != nil {
 		return slices.ContainsFunc(cmd.Block.Cmds, deniedOOM)
 	}
-	if len(cmd.Args) == 0 {
-		return false
-	}
-	dc := fsm.Lookup(cmd.Args[0])
+	dc := fsm.LookupArgs(cmd.Args)
 	return dc != nil && dc.Flags&fsm.FlagDenyOOM != 0
 }
 

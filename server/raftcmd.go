@@ -116,7 +116,7 @@ func forwardedCmdsValid(cmds []fsm.Cmd) string {
 	for _, cmd := range cmds {
 		if cmd.Block != nil {
 			for _, inner := range cmd.Block.Cmds {
-				if len(inner.Args) == 0 || fsm.Lookup(inner.Args[0]) == nil {
+				if len(inner.Args) == 0 || fsm.LookupArgs(inner.Args) == nil {
 					return "ERR invalid forwarded entry"
 				}
 			}
@@ -125,7 +125,7 @@ func forwardedCmdsValid(cmds []fsm.Cmd) string {
 		if len(cmd.Args) == 0 {
 			return "ERR invalid forwarded entry"
 		}
-		if dc := fsm.Lookup(cmd.Args[0]); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
+		if dc := fsm.LookupArgs(cmd.Args); dc == nil || dc.Flags&fsm.FlagWrite == 0 {
 			return "ERR forwarded command is not a write"
 		}
 	}

@@ -26,10 +26,10 @@ import (
 func init() {
 	register("generic",
 		cmdGen{name: "build", weight: 10, gen: genBuild},
-		cmdGen{name: "object", weight: 6, cmp: objectCompare, gen: genObject},
-		cmdGen{name: "sort", weight: 6, cmp: sortCompare, gen: func(r *rand.Rand, keys []string) []string { return genSort(r, keys, "SORT") }},
-		cmdGen{name: "sort_ro", weight: 3, cmp: sortCompare, gen: func(r *rand.Rand, keys []string) []string { return genSort(r, keys, "SORT_RO") }},
-		cmdGen{name: "dump", weight: 4, cmp: dumpCompare, gen: func(r *rand.Rand, keys []string) []string {
+		cmdGen{name: "object", queries: true, weight: 6, cmp: objectCompare, gen: genObject},
+		cmdGen{name: "sort", queries: true, weight: 6, cmp: sortCompare, gen: func(r *rand.Rand, keys []string) []string { return genSort(r, keys, "SORT") }},
+		cmdGen{name: "sort_ro", queries: true, weight: 3, cmp: sortCompare, gen: func(r *rand.Rand, keys []string) []string { return genSort(r, keys, "SORT_RO") }},
+		cmdGen{name: "dump", queries: true, weight: 4, cmp: dumpCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return []string{"DUMP", randKey(r, keys)}
 		}},
 		cmdGen{name: "restore", weight: 5, gen: genRestore},
@@ -52,10 +52,10 @@ func init() {
 		cmdGen{name: "del", weight: 1, gen: func(r *rand.Rand, keys []string) []string {
 			return append([]string{"DEL"}, randKeys(r, keys, 1, 2)...)
 		}},
-		cmdGen{name: "scan", weight: 1, cmp: scanCompare, gen: func(r *rand.Rand, _ []string) []string {
+		cmdGen{name: "scan", queries: true, weight: 1, cmp: scanCompare, gen: func(r *rand.Rand, _ []string) []string {
 			return []string{"SCAN", "0", "TYPE", pickOne(r, "string", "list", "hash", "set", "zset", "none")}
 		}},
-		cmdGen{name: "view", weight: 4, cmp: valueCompare, gen: func(r *rand.Rand, keys []string) []string {
+		cmdGen{name: "view", queries: true, weight: 4, cmp: valueCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return []string{"TYPE", randKey(r, keys)}
 		}},
 		// Expiry on values of every type.

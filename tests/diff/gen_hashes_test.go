@@ -71,8 +71,8 @@ func init() {
 		}},
 		cmdGen{name: "hincrby", weight: 4, gen: genHIncrBy},
 		cmdGen{name: "hincrbyfloat", weight: 3, gen: genHIncrByFloat},
-		cmdGen{name: "hrandfield", weight: 3, cmp: hrandfieldCompare, gen: genHRandField},
-		cmdGen{name: "hscan", weight: 2, cmp: hscanCompare, gen: genHScan},
+		cmdGen{name: "hrandfield", queries: true, weight: 3, cmp: hrandfieldCompare, gen: genHRandField},
+		cmdGen{name: "hscan", queries: true, weight: 2, cmp: hscanCompare, gen: genHScan},
 	)
 	knownCases = append(knownCases,
 		knownCase{name: "hash errors and edge cases", cmds: cmds(

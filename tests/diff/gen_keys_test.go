@@ -28,9 +28,9 @@ func init() {
 			return []string{"KEYS", randPattern(r)}
 		}},
 		// SCAN: compared over a full iteration, as sets.
-		cmdGen{name: "scan", weight: 2, cmp: scanCompare, gen: genScan},
+		cmdGen{name: "scan", queries: true, weight: 2, cmp: scanCompare, gen: genScan},
 		// RANDOMKEY: any existing key.
-		cmdGen{name: "randomkey", weight: 1, cmp: randomKeyCompare, gen: func(*rand.Rand, []string) []string {
+		cmdGen{name: "randomkey", queries: true, weight: 1, cmp: randomKeyCompare, gen: func(*rand.Rand, []string) []string {
 			return []string{"RANDOMKEY"}
 		}},
 		cmdGen{name: "dbsize", weight: 2, gen: func(*rand.Rand, []string) []string {

@@ -57,8 +57,8 @@ func init() {
 		cmdGen{name: "smembers", weight: 3, cmp: unorderedCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return []string{"SMEMBERS", randKey(r, keys)}
 		}},
-		cmdGen{name: "spop", weight: 4, cmp: spopCompare, gen: genSPop},
-		cmdGen{name: "srandmember", weight: 3, cmp: srandmemberCompare, gen: genSRandMember},
+		cmdGen{name: "spop", queries: true, weight: 4, cmp: spopCompare, gen: genSPop},
+		cmdGen{name: "srandmember", queries: true, weight: 3, cmp: srandmemberCompare, gen: genSRandMember},
 		cmdGen{name: "smove", weight: 3, gen: func(r *rand.Rand, keys []string) []string {
 			return []string{"SMOVE", randKey(r, keys), randKey(r, keys), setMember(r)}
 		}},
@@ -81,7 +81,7 @@ func init() {
 		cmdGen{name: "sdiffstore", weight: 2, gen: func(r *rand.Rand, keys []string) []string {
 			return append([]string{"SDIFFSTORE", randKey(r, keys)}, randKeys(r, keys, 1, 3)...)
 		}},
-		cmdGen{name: "sscan", weight: 2, cmp: sscanCompare, gen: genSScan},
+		cmdGen{name: "sscan", queries: true, weight: 2, cmp: sscanCompare, gen: genSScan},
 	)
 	knownCases = append(knownCases,
 		knownCase{name: "set intsets in order", cmds: cmds(

@@ -31,27 +31,21 @@ func init() {
 }
 
 // The commands transactions are made of: every other family's, but for
-// the commands whose comparers send commands of their own (the SCAN
-// family, RANDOMKEY, SPOP, SRANDMEMBER, ZRANDMEMBER, the HyperLogLog
-// family's reads), which cannot check a reply that an EXEC returned after
-// later commands changed the data, nor one of the second connection,
-// which may be in another database.
+// the commands whose comparers send commands of their own (cmdGen.queries:
+// the SCAN family, RANDOMKEY, the random picks, DUMP, SORT, OBJECT; and
+// the HyperLogLog family), which cannot check a reply that an EXEC
+// returned after later commands changed the data, nor one of the second
+// connection, which may be in another database.
 var (
 	poolOnce        sync.Once
 	allPool, rdPool *picker
 )
 
-// queriesServers are the generators whose comparers send commands.
-var queriesServers = map[string]bool{
-	"scan": true, "sscan": true, "zscan": true, "hscan": true, "randomkey": true,
-	"spop": true, "srandmember": true, "zrandmember": true,
-}
-
 func pools() (all, reads *picker) {
 	poolOnce.Do(func() {
 		var gens, readGens []cmdGen
 		for _, g := range registry {
-			if g.gen == nil || g.family == "txn" || g.family == "hll" || queriesServers[g.name] {
+			if g.gen == nil || g.family == "txn" || g.family == "hll" || g.queries {
 				continue
 			}
 			gens = append(gens, g)

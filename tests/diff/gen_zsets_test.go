@@ -118,7 +118,7 @@ func init() {
 			return genZMPop(true, r, keys)
 		}},
 		// ZRANDMEMBER: random picks, checked by their properties.
-		cmdGen{name: "zrandmember", weight: 2, cmp: zrandmemberCompare, gen: genZRandMember},
+		cmdGen{name: "zrandmember", queries: true, weight: 2, cmp: zrandmemberCompare, gen: genZRandMember},
 		cmdGen{name: "zunion", weight: 2, cmp: zsetCompare, gen: func(r *rand.Rand, keys []string) []string {
 			return genZAlgebra("ZUNION", r, keys)
 		}},
@@ -141,7 +141,7 @@ func init() {
 			return genZAlgebra("ZINTERCARD", r, keys)
 		}},
 		// ZSCAN: compared over a full iteration, as a set of pairs.
-		cmdGen{name: "zscan", weight: 2, cmp: zscanCompare, gen: genZScan},
+		cmdGen{name: "zscan", queries: true, weight: 2, cmp: zscanCompare, gen: genZScan},
 	)
 	knownCases = append(knownCases, zsetKnownCases...)
 }

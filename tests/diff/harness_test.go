@@ -40,7 +40,12 @@ type cmdGen struct {
 	// timing: cmp only absorbs clock differences (TTL & co.). Known cases
 	// that use no relative expiry compare these replies exactly.
 	timing bool
-	family string // set by register
+	// queries: cmp sends commands of its own to the servers (to finish a
+	// SCAN, to check a random pick, to restore a DUMP). Such a comparer
+	// can judge only a reply to the main connection outside a
+	// transaction, so the transaction sequences never draw the command.
+	queries bool
+	family  string // set by register
 }
 
 // registry is the generator table, filled by the init functions of the
