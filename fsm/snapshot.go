@@ -117,7 +117,7 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 				// across a restart or a full sync.
 				w.SetIdle(uint64(idleSeconds(clock, it.lru)))
 			}
-			if werr := it.val.writeRDB(w, []byte(it.key), it.expireAt, canonical); werr != nil {
+			if werr := it.val.writeRDB(w, bytesView(it.key), it.expireAt, canonical); werr != nil { // the writer copies what it is given
 				err = fmt.Errorf("write key %q: %w", it.key, werr)
 			}
 			return err == nil
