@@ -15,14 +15,16 @@ import (
 // one entry, one fsync and one replication round on every node; an idle
 // cluster proposes a lone write at once.
 //
-// One worker measured best: while its entry commits, the next writes queue
-// up and go out together, and Raft pipelines replication on its own. More
-// entries in flight mean more appends on every node for the same writes;
-// on a 2-core machine (redis-benchmark -t set -c 50, 3 nodes) one worker
-// gave 7,750–8,380 req/s, two ~7,200, four 5,400–6,000, eight ~5,600 with
-// BoltDB, and with raft-wal's single fsync per append, in one run (median
-// of 5 rounds, busy machine) one 8.0k, two 7.3k, three 6.4k.
-const proposerWorkers = 1
+// Two workers: while one worker's entry commits, the other gathers the
+// writes that arrived meanwhile and proposes them, and Raft pipelines the
+// two appends. On a quiet 2-core machine (3 nodes, redis-benchmark -t set
+// -n 100000, same run, two rounds) one worker gave 16.6k/17.3k req/s at
+// -c 50 and 143k/119k at -c 50 -P 16, two 23.1k/19.9k and 151k/142k,
+// three 22.2k/20.4k and 132k/124k. On a machine busy with other work the
+// order was the other way round (one 8.0k, two 7.3k, three 6.4k, median
+// of 5): more entries in flight cost more appends on every node, which
+// matters once the CPU, not the commit's latency, is the limit.
+const proposerWorkers = 2
 
 // applyFunc applies cmds as one log entry, on the leader, and returns what
 // raftlog.Node.Apply does: the FSM's *fsm.Result for them on success.
