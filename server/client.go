@@ -1,8 +1,10 @@
 package server
 
 import (
+	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/raftis/raftis/fsm"
@@ -91,11 +93,27 @@ func (s *Server) clientLine(sess *session) string {
 	return "id=" + strconv.FormatInt(sess.id, 10) +
 		" addr=" + sess.addr +
 		" laddr=" + sess.laddr +
-		" fd=0 name=" + sess.name +
+		" fd=" + strconv.Itoa(sess.fd) + " name=" + sess.name +
 		" age=" + strconv.FormatInt(int64(now.Sub(sess.created)/time.Second), 10) +
 		" idle=" + strconv.FormatInt(int64(sess.idleFor(now)/time.Second), 10) +
 		" flags=N db=" + strconv.Itoa(sess.db) +
 		" sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r" +
 		" cmd=" + cmd + " user=default redir=-1 resp=2" +
 		" read-consistency=" + sess.level.String()
+}
+
+// socketFD is the file descriptor of nc's socket, as Redis's CLIENT LIST
+// shows it; 0 for a connection without one.
+func socketFD(nc net.Conn) int {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return 0
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	fd := 0
+	_ = raw.Control(func(p uintptr) { fd = int(p) })
+	return fd
 }

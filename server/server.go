@@ -153,6 +153,7 @@ type session struct {
 	id      int64
 	addr    string
 	laddr   string
+	fd      int // the socket's file descriptor, for CLIENT LIST
 	created time.Time
 	// minIndex is the log index of this connection's last write. Reads on
 	// this connection wait until the local copy has applied it.
@@ -216,6 +217,10 @@ func (s *Server) accept(conn redcon.Conn) bool {
 		level:   readLevel(s.params.readLevel.Load()),
 	}
 	sess.nc = conn.NetConn()
+	if sess.nc != nil {
+		sess.laddr = sess.nc.LocalAddr().String()
+		sess.fd = socketFD(sess.nc)
+	}
 	sess.touch()
 	sess.tap = replyTap{Conn: conn, sess: sess, stats: &s.stats}
 	conn.SetContext(sess)

@@ -95,8 +95,13 @@ func TestConnectionAndServerCommands(t *testing.T) {
 		}
 	}
 	id := r.do("CLIENT", "ID")
-	if !strings.Contains(r.do("CLIENT", "INFO"), "id="+strings.Trim(id, ":\r\n")+" ") {
+	client := r.do("CLIENT", "INFO")
+	if !strings.Contains(client, "id="+strings.Trim(id, ":\r\n")+" ") {
 		t.Errorf("CLIENT INFO does not show this connection's id %s", id)
+	}
+	// The socket's own local address and file descriptor, as Redis shows.
+	if !strings.Contains(client, " laddr="+nd.RedisAddr+" ") || strings.Contains(client, " fd=0 ") || !strings.Contains(client, " fd=") {
+		t.Errorf("CLIENT INFO = %q, want laddr=%s and the socket's fd", client, nd.RedisAddr)
 	}
 	// COMMAND COUNT counts top-level commands, COMMAND LIST names the
 	// subcommands too, as in Redis 7.
