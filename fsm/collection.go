@@ -33,6 +33,29 @@ func (c *Ctx) randCountArg(b []byte) (int64, bool) {
 	return n, true
 }
 
+// randPickArgs parses the count [flag] of HRANDFIELD key count
+// [WITHVALUES] and ZRANDMEMBER key count [WITHSCORES] (args[2:]): with the
+// flag, whose replies are twice as long, the count must stay within half
+// of int64's range. On error it has replied.
+func (c *Ctx) randPickArgs(args [][]byte, flag string) (count int64, with, ok bool) {
+	count, ok = c.randCountArg(args[2])
+	if !ok {
+		return 0, false, false
+	}
+	if len(args) > 4 || (len(args) == 4 && !equalFold(args[3], flag)) {
+		c.Error(ErrSyntax)
+		return 0, false, false
+	}
+	if len(args) == 4 {
+		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
+			c.Error(ErrOutOfRange)
+			return 0, false, false
+		}
+		return count, true, true
+	}
+	return count, false, true
+}
+
 // randomPicks replies to HRANDFIELD, SRANDMEMBER and ZRANDMEMBER with a
 // count, for a collection of size elements (size > 0) addressed by index:
 // a negative count picks -count elements that may repeat; a count at

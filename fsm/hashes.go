@@ -285,20 +285,9 @@ func cmdHRandField(c *Ctx, args [][]byte) {
 		}
 		return
 	}
-	count, ok := c.randCountArg(args[2])
+	count, withValues, ok := c.randPickArgs(args, "withvalues")
 	if !ok {
 		return
-	}
-	withValues := false
-	if len(args) > 4 || (len(args) == 4 && !equalFold(args[3], "withvalues")) {
-		c.Error(ErrSyntax)
-		return
-	} else if len(args) == 4 {
-		withValues = true
-		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			c.Error(ErrOutOfRange)
-			return
-		}
 	}
 	h, found, ok := lookupAs[*hashValue](c, args[1])
 	if !ok {

@@ -279,20 +279,9 @@ func cmdZRandMember(c *Ctx, args [][]byte) {
 		}
 		return
 	}
-	count, ok := c.randCountArg(args[2])
+	count, withScores, ok := c.randPickArgs(args, "withscores")
 	if !ok {
 		return
-	}
-	withScores := false
-	if len(args) > 4 || (len(args) == 4 && !equalFold(args[3], "withscores")) {
-		c.Error(ErrSyntax)
-		return
-	} else if len(args) == 4 {
-		withScores = true
-		if count < -math.MaxInt64/2 || count > math.MaxInt64/2 {
-			c.Error(ErrOutOfRange)
-			return
-		}
 	}
 	z, found, ok := lookupAs[*zsetValue](c, args[1])
 	if !ok {
