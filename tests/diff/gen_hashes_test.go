@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-
-	"github.com/raftis/raftis/internal/resp"
 )
 
 // The hash family.
@@ -271,62 +269,5 @@ func hscanCompare(p *pair, cmd []string, want, got []byte) string {
 
 // hrandfieldCompare: see init.
 func hrandfieldCompare(p *pair, cmd []string, want, got []byte) string {
-	w, errw := resp.Parse(want)
-	g, errg := resp.Parse(got)
-	if errw != nil || errg != nil || w.Kind != g.Kind || w.Null != g.Null || w.Kind == resp.Error {
-		return exactCompare(want, got)
-	}
-	if len(cmd) == 2 {
-		if w.Null {
-			return ""
-		}
-		return checkFields(p, cmd[1], []resp.Value{w}, []resp.Value{g}, false, false)
-	}
-	count, _ := strconv.ParseInt(cmd[2], 10, 64)
-	withValues := len(cmd) == 4
-	if len(w.Elems) != len(g.Elems) {
-		return fmt.Sprintf("%d items, Redis has %d", len(g.Elems), len(w.Elems))
-	}
-	per := 1
-	if withValues {
-		per = 2
-	}
-	if count < 0 && len(w.Elems) > 0 && int64(len(w.Elems)) != -count*int64(per) {
-		return fmt.Sprintf("%d items for a count of %d", len(w.Elems), count)
-	}
-	return checkFields(p, cmd[1], w.Elems, g.Elems, withValues, count > 0)
-}
-
-// checkFields checks on each server that the picks are fields of key
-// (with their values), distinct if asked.
-func checkFields(p *pair, key string, want, got []resp.Value, withValues, distinct bool) string {
-	per := 1
-	if withValues {
-		per = 2
-	}
-	for _, side := range []struct {
-		s     *side
-		picks []resp.Value
-	}{{p.redis, want}, {p.raftis, got}} {
-		seen := map[string]bool{}
-		for i := 0; i+per <= len(side.picks); i += per {
-			f := side.picks[i].Str
-			if distinct && seen[f] {
-				return fmt.Sprintf("%s picked %q twice", side.s.name, f)
-			}
-			seen[f] = true
-			reply, err := side.s.do("HGET", key, f)
-			if err != nil {
-				return err.Error()
-			}
-			v, err := resp.Parse(reply)
-			if err != nil || v.Kind != resp.BulkString || v.Null {
-				return fmt.Sprintf("%s picked %q, which HGET does not find: %s", side.s.name, f, quoteReply(reply, 80))
-			}
-			if withValues && v.Str != side.picks[i+1].Str {
-				return fmt.Sprintf("%s picked %q with value %q, HGET says %q", side.s.name, f, side.picks[i+1].Str, v.Str)
-			}
-		}
-	}
-	return ""
+	return randPicksCompare("HGET", p, cmd, want, got)
 }

@@ -569,9 +569,17 @@ func positiveZero(reply []byte) []byte {
 
 // zrandmemberCompare checks ZRANDMEMBER by its properties: the same
 // shape on both sides, and each pick a member of its server's set (with
-// its score): without a count one member or nil; with count c >= 0,
-// min(c, size) distinct members; with c < 0, exactly -c picks.
+// its score, ZSCORE): without a count one member or nil; with count
+// c >= 0, min(c, size) distinct members; with c < 0, exactly -c picks.
 func zrandmemberCompare(p *pair, cmd []string, want, got []byte) string {
+	return randPicksCompare("ZSCORE", p, cmd, want, got)
+}
+
+// randPicksCompare checks a random-pick reply (ZRANDMEMBER, HRANDFIELD
+// key [count [WITH...]]) by its properties, looking each pick up with
+// lookup key pick on its own server (ZSCORE, HGET), whose reply must be
+// the value paired with the pick when the command asked for values.
+func randPicksCompare(lookup string, p *pair, cmd []string, want, got []byte) string {
 	w, errw := resp.Parse(want)
 	g, errg := resp.Parse(got)
 	if errw != nil || errg != nil || w.Kind != g.Kind || w.Null != g.Null || w.Kind == resp.Error {
@@ -581,28 +589,28 @@ func zrandmemberCompare(p *pair, cmd []string, want, got []byte) string {
 		if w.Null {
 			return ""
 		}
-		return checkPicks(p, cmd[1], []resp.Value{w}, []resp.Value{g}, false, false)
+		return checkPicks(lookup, p, cmd[1], []resp.Value{w}, []resp.Value{g}, false, false)
 	}
 	count, _ := strconv.ParseInt(cmd[2], 10, 64)
-	withScores := len(cmd) == 4
+	withValues := len(cmd) == 4
 	if len(w.Elems) != len(g.Elems) {
 		return fmt.Sprintf("%d items, Redis has %d", len(g.Elems), len(w.Elems))
 	}
 	per := 1
-	if withScores {
+	if withValues {
 		per = 2
 	}
 	if count < 0 && len(w.Elems) > 0 && int64(len(w.Elems)) != -count*int64(per) {
 		return fmt.Sprintf("%d items for a count of %d", len(w.Elems), count)
 	}
-	return checkPicks(p, cmd[1], w.Elems, g.Elems, withScores, count > 0)
+	return checkPicks(lookup, p, cmd[1], w.Elems, g.Elems, withValues, count > 0)
 }
 
-// checkPicks checks on each server that the picks are members of key
-// (with their scores), distinct if asked.
-func checkPicks(p *pair, key string, want, got []resp.Value, withScores, distinct bool) string {
+// checkPicks checks on each server that the picks are in key (lookup
+// finds them), with their values if withValues, distinct if asked.
+func checkPicks(lookup string, p *pair, key string, want, got []resp.Value, withValues, distinct bool) string {
 	per := 1
-	if withScores {
+	if withValues {
 		per = 2
 	}
 	for _, side := range []struct {
@@ -616,16 +624,16 @@ func checkPicks(p *pair, key string, want, got []resp.Value, withScores, distinc
 				return fmt.Sprintf("%s picked %q twice", side.s.name, m)
 			}
 			seen[m] = true
-			score, err := side.s.do("ZSCORE", key, m)
+			reply, err := side.s.do(lookup, key, m)
 			if err != nil {
 				return err.Error()
 			}
-			sv, err := resp.Parse(score)
-			if err != nil || sv.Kind != resp.BulkString || sv.Null {
-				return fmt.Sprintf("%s picked %q, which ZSCORE does not find: %s", side.s.name, m, quoteReply(score, 80))
+			v, err := resp.Parse(reply)
+			if err != nil || v.Kind != resp.BulkString || v.Null {
+				return fmt.Sprintf("%s picked %q, which %s does not find: %s", side.s.name, m, lookup, quoteReply(reply, 80))
 			}
-			if withScores && sv.Str != side.picks[i+1].Str {
-				return fmt.Sprintf("%s picked %q with score %q, ZSCORE says %q", side.s.name, m, side.picks[i+1].Str, sv.Str)
+			if withValues && v.Str != side.picks[i+1].Str {
+				return fmt.Sprintf("%s picked %q with %q, %s says %q", side.s.name, m, side.picks[i+1].Str, lookup, v.Str)
 			}
 		}
 	}
