@@ -90,21 +90,7 @@ func BenchmarkHashGet(b *testing.B) {
 //	go test ./fsm -run NONE -bench HashMemory -benchtime=1x
 func BenchmarkHashMemory(b *testing.B) {
 	for range b.N {
-		f := New()
-		c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
-		c.selectDB(0)
-		before := heapInUse()
-		args := [][]byte{[]byte("HSET"), []byte("h")}
-		for i := range 1_000_000 {
-			args = append(args, []byte(benchField(i)), []byte("value"))
-			if len(args) == 1002 {
-				c.exec(args)
-				args = args[:2]
-				c.out = c.out[:0]
-			}
-		}
-		used := heapInUse() - before
-		runtime.KeepAlive(f)
+		used, f := fsmGrowth(hashMemoryCmds())
 		b.ReportMetric(float64(used)/1e6, "heap-B/field")
 		b.ReportMetric(float64(f.UsedMemory())/1e6, "used_memory-B/field")
 	}
@@ -114,32 +100,15 @@ func BenchmarkHashMemory(b *testing.B) {
 // redis-server: the growth of its used_memory for the same HSETs.
 func BenchmarkHashMemoryRedis(b *testing.B) {
 	for range b.N {
-		o := newOracle(b)
-		before := redisUsedMemory(b, o)
-		pending := 0
-		flush := func() {
-			for range pending {
-				if reply, err := o.c.Receive(); err != nil || string(reply) != ":500\r\n" {
-					b.Fatalf("HSET: %q, %v", reply, err)
-				}
-			}
-			pending = 0
-		}
-		args := []string{"HSET", "h"}
-		for i := 0; i < 1_000_000; i += 500 {
-			args = args[:2]
-			for j := i; j < i+500; j++ {
-				args = append(args, benchField(j), "value")
-			}
-			o.c.Send(args...)
-			if pending++; pending == 50 {
-				flush()
-			}
-		}
-		flush()
-		used := redisUsedMemory(b, o) - before
+		used := redisGrowth(b, hashMemoryCmds(), ":500\r\n")
 		b.ReportMetric(float64(used)/1e6, "used_memory-B/field")
 	}
+}
+
+// hashMemoryCmds HSET 1M ~12-byte fields with 5-byte values, 500 to a
+// command.
+func hashMemoryCmds() [][]string {
+	return bulkCommands("HSET", "h", 1_000_000, 500, func(i int) []string { return []string{benchField(i), "value"} })
 }
 
 // TestHashMemSizeEstimate checks that a large hash's memSize, which INFO's

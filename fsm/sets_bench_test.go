@@ -164,21 +164,7 @@ func heapInUse() int64 {
 //	go test ./fsm -run NONE -bench SetMemory -benchtime=1x
 func BenchmarkSetMemory(b *testing.B) {
 	for range b.N {
-		f := New()
-		c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
-		c.selectDB(0)
-		before := heapInUse()
-		args := [][]byte{[]byte("SADD"), []byte("s")}
-		for i := range 1_000_000 {
-			args = append(args, []byte(benchMember(i)))
-			if len(args) == 1002 {
-				c.exec(args)
-				args = args[:2]
-				c.out = c.out[:0]
-			}
-		}
-		used := heapInUse() - before
-		runtime.KeepAlive(f)
+		used, f := fsmGrowth(setMemoryCmds())
 		b.ReportMetric(float64(used)/1e6, "heap-B/member")
 		b.ReportMetric(float64(f.UsedMemory())/1e6, "used_memory-B/member")
 	}
@@ -189,33 +175,14 @@ func BenchmarkSetMemory(b *testing.B) {
 // SADDed, 1000 to a command, in pipelined batches.
 func BenchmarkSetMemoryRedis(b *testing.B) {
 	for range b.N {
-		o := newOracle(b)
-		before := redisUsedMemory(b, o)
-		// Pipelined: 50 commands of 1000 members each, then their replies.
-		pending := 0
-		flush := func() {
-			for range pending {
-				if reply, err := o.c.Receive(); err != nil || string(reply) != ":1000\r\n" {
-					b.Fatalf("SADD: %q, %v", reply, err)
-				}
-			}
-			pending = 0
-		}
-		args := []string{"SADD", "s"}
-		for i := 0; i < 1_000_000; i += 1000 {
-			args = args[:2]
-			for j := i; j < i+1000; j++ {
-				args = append(args, benchMember(j))
-			}
-			o.c.Send(args...)
-			if pending++; pending == 50 {
-				flush()
-			}
-		}
-		flush()
-		used := redisUsedMemory(b, o) - before
+		used := redisGrowth(b, setMemoryCmds(), ":1000\r\n")
 		b.ReportMetric(float64(used)/1e6, "used_memory-B/member")
 	}
+}
+
+// setMemoryCmds SADD 1M ~10-byte members, 1000 to a command.
+func setMemoryCmds() [][]string {
+	return bulkCommands("SADD", "s", 1_000_000, 1000, func(i int) []string { return []string{benchMember(i)} })
 }
 
 // redisUsedMemory is INFO's used_memory.
