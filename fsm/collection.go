@@ -101,6 +101,28 @@ func (c *Ctx) randomPicks(size int, count int64, per int, reply func(i int)) {
 // emptyScan is the reply to a SCAN of a missing key.
 func (c *Ctx) emptyScan() { c.scanReply(0, nil) }
 
+// collectionScan reads HSCAN, SSCAN and ZSCAN's key cursor [options]
+// against a collection of type V, in Redis's order of checks: the cursor,
+// the key's type, then (for an existing key) the options. ok is false
+// when it has replied: an error, or the empty reply of a missing key.
+func collectionScan[V Value](c *Ctx, args [][]byte) (v V, cursor uint64, opts scanOptions, ok bool) {
+	cursor, ok = parseScanCursor(args[2])
+	if !ok {
+		c.Error(errInvalidCursor)
+		return v, 0, opts, false
+	}
+	v, found, ok := lookupAs[V](c, args[1])
+	if !ok {
+		return v, 0, opts, false
+	}
+	if !found {
+		c.emptyScan()
+		return v, 0, opts, false
+	}
+	opts, ok = c.parseScanOptions(args[3:], false)
+	return v, cursor, opts, ok
+}
+
 // scanReply writes a SCAN-family reply: the next cursor and the items.
 func (c *Ctx) scanReply(next uint64, items [][]byte) {
 	c.Array(2)

@@ -313,20 +313,7 @@ func cmdHRandField(c *Ctx, args [][]byte) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 func cmdHScan(c *Ctx, args [][]byte) {
-	cursor, ok := parseScanCursor(args[2])
-	if !ok {
-		c.Error(errInvalidCursor)
-		return
-	}
-	h, found, ok := lookupAs[*hashValue](c, args[1])
-	if !ok {
-		return
-	}
-	if !found {
-		c.emptyScan()
-		return
-	}
-	opts, ok := c.parseScanOptions(args[3:], false)
+	h, cursor, opts, ok := collectionScan[*hashValue](c, args)
 	if !ok {
 		return
 	}

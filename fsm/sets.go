@@ -252,20 +252,7 @@ func cmdSMove(c *Ctx, args [][]byte) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 func cmdSScan(c *Ctx, args [][]byte) {
-	cursor, ok := parseScanCursor(args[2])
-	if !ok {
-		c.Error(errInvalidCursor)
-		return
-	}
-	s, found, ok := lookupAs[*setValue](c, args[1])
-	if !ok {
-		return
-	}
-	if !found {
-		c.emptyScan()
-		return
-	}
-	opts, ok := c.parseScanOptions(args[3:], false)
+	s, cursor, opts, ok := collectionScan[*setValue](c, args)
 	if !ok {
 		return
 	}

@@ -329,20 +329,7 @@ func (z *zsetValue) indexer() func(i int) ([]byte, float64) {
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 func cmdZScan(c *Ctx, args [][]byte) {
-	cursor, ok := parseScanCursor(args[2])
-	if !ok {
-		c.Error(errInvalidCursor)
-		return
-	}
-	z, found, ok := lookupAs[*zsetValue](c, args[1])
-	if !ok {
-		return
-	}
-	if !found {
-		c.emptyScan()
-		return
-	}
-	opts, ok := c.parseScanOptions(args[3:], false)
+	z, cursor, opts, ok := collectionScan[*zsetValue](c, args)
 	if !ok {
 		return
 	}
