@@ -210,10 +210,11 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	if e.Flags&FlagAtomic != 0 && e.Type != EntryCommands {
 		return nil, fmt.Errorf("%w: transaction blocks in an entry of type %d", ErrCorruptEntry, e.Type)
 	}
-	if err := d.check(e.Flags&FlagAtomic != 0); err != nil {
+	ncmds, nargs, err := d.check(e.Flags&FlagAtomic != 0)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorruptEntry, err)
 	}
-	e.Cmds = d.cmds()
+	e.Cmds = d.fillCmds(ncmds, nargs)
 	if e.Flags&FlagAtomic != 0 {
 		d.blocks(e.Cmds)
 	}
@@ -236,6 +237,12 @@ func (d *decoder) cmds() []Cmd {
 		d.fail(sc.err)
 		return nil
 	}
+	return d.fillCmds(ncmds, nargs)
+}
+
+// fillCmds reads a list of ncmds commands holding nargs arguments in all,
+// counts a copy of the decoder has read already.
+func (d *decoder) fillCmds(ncmds, nargs int) []Cmd {
 	d.count(maxCmdsPerEntry)
 	if ncmds == 0 {
 		return nil
@@ -255,15 +262,16 @@ func (d *decoder) cmds() []Cmd {
 }
 
 // check reads the rest of the entry from d's position, keeping nothing,
-// and returns its first problem. DecodeEntry checks an entry whole before
+// and returns its first problem, and the counts of its list of commands
+// (for fillCmds). DecodeEntry checks an entry whole before
 // it allocates anything for it, and then allocates exactly what the
 // counts it has seen to be true call for. So decoding allocates the
 // decoded form of a valid entry and nothing for an invalid one, whatever
 // its counts claim (a 32 MiB entry claiming 2^24 commands once allocated
 // 512 MiB before failing), and a list of commands costs two allocations
 // however long it is. d is a copy: the caller's position does not move.
-func (d decoder) check(atomic bool) error {
-	d.skipCmds()
+func (d decoder) check(atomic bool) (ncmds, nargs int, err error) {
+	ncmds, nargs = d.skipCmds()
 	if atomic {
 		n := d.count(maxCmdsPerEntry)
 		for i := 0; i < n && d.err == nil; i++ {
@@ -274,7 +282,7 @@ func (d decoder) check(atomic bool) error {
 	if d.err == nil && len(d.buf) != 0 {
 		d.fail(fmt.Errorf("%d trailing bytes", len(d.buf)))
 	}
-	return d.err
+	return ncmds, nargs, d.err
 }
 
 // skipCmds reads a list of commands without keeping them and returns how
