@@ -111,13 +111,15 @@ func (h *blockHarness) pending(w *waiter) bool {
 	return true
 }
 
-// idle waits until the waker has nothing queued and no attempt in flight.
+// idle waits until the waker has nothing queued (no ready key and no new
+// waiter it has yet to look at) and no attempt in flight. The kick alone
+// does not say so: the waker takes it before it claims under the lock.
 func (h *blockHarness) idle() {
 	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		h.r.mu.Lock()
-		busy := len(h.r.pending) > 0 || len(h.r.kick) > 0
+		busy := len(h.r.pending) > 0 || len(h.r.fresh) > 0 || len(h.r.kick) > 0
 		for _, ws := range h.r.keys {
 			for _, w := range ws {
 				busy = busy || w.state == trying
