@@ -33,6 +33,9 @@
 #   REDIS_PORT        port of (a)                 (default: a free port)
 #   REDIS_AOF_PORT    port of (b)                 (default: a free port)
 #   RAFTIS_BASE_PORT, RAFTIS_BIN, TMPDIR, KEEP_TMP: see scripts/lib/servers.sh
+#   GOMAXPROCS        inherited by the raftis nodes (not by Redis): on a small
+#                     machine shared by three nodes and the client, 1 gives
+#                     each node its share of the cores (README, Performance)
 set -euo pipefail
 
 PROG=bench.sh
