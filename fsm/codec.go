@@ -218,9 +218,7 @@ func DecodeEntry(data []byte) (*Entry, error) {
 	if e.Flags&FlagAtomic != 0 {
 		d.blocks(e.Cmds)
 	}
-	if d.err == nil && len(d.buf) != 0 {
-		d.err = fmt.Errorf("%d trailing bytes", len(d.buf))
-	}
+	// check refused trailing bytes, and the reads since read what it did.
 	if d.err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCorruptEntry, d.err)
 	}
@@ -303,13 +301,21 @@ func (d *decoder) skipCmds() (ncmds, nargs int) {
 // skipGuards reads n guards without keeping them.
 func (d *decoder) skipGuards(n int) {
 	for i := 0; i < n && d.err == nil; i++ {
-		d.count(NumDatabases - 1)
-		d.bytes()
-		d.uvarint()
-		if f := d.byte(); f > 1 {
-			d.fail(errors.New("bad guard flag"))
-		}
+		d.guard()
 	}
+}
+
+// guard reads one guard of a transaction block.
+func (d *decoder) guard() Guard {
+	g := Guard{DB: d.count(NumDatabases - 1), Key: d.bytes(), Index: d.uvarint()}
+	switch d.byte() {
+	case 0:
+	case 1:
+		g.Live = true
+	default:
+		d.fail(errors.New("bad guard flag"))
+	}
+	return g
 }
 
 // blocks reads the blocks section and gives each command of cmds with no
@@ -332,15 +338,7 @@ func (d *decoder) blocks(cmds []Cmd) {
 			b.Guards = make([]Guard, 0, ng) // check has read them
 		}
 		for j := 0; j < ng && d.err == nil; j++ {
-			g := Guard{DB: d.count(NumDatabases - 1), Key: d.bytes(), Index: d.uvarint()}
-			switch d.byte() {
-			case 0:
-			case 1:
-				g.Live = true
-			default:
-				d.fail(errors.New("bad guard flag"))
-			}
-			b.Guards = append(b.Guards, g)
+			b.Guards = append(b.Guards, d.guard())
 		}
 		cmds[next].Args, cmds[next].Block = nil, b
 		next++
