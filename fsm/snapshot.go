@@ -101,7 +101,7 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 	clock := lruClock(s.clock)
 	for i, keys := range s.dbs {
 		if !s.watch[i].empty() || keys.Len() > 0 {
-			if err := w.WriteAux(auxWatch, string(encodeWatch(i, &s.watch[i], keys))); err != nil {
+			if err := w.WriteAux(auxWatch, stringView(encodeWatch(i, &s.watch[i], keys))); err != nil {
 				return err
 			}
 		}

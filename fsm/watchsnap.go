@@ -23,13 +23,14 @@ import (
 // in (the keyspace order), so the reader gives each key it loads the
 // next one. Redis ignores the field.
 
-// copyForSnapshot copies the bookkeeping for a snapshot; tombstone maps
-// change in place, so they are copied (at most 2 × goneGeneration keys).
+// copyForSnapshot copies the bookkeeping for a snapshot. The recent
+// tombstones change in place, so they are copied (at most goneGeneration
+// keys); the older ones are never written, only replaced whole when
+// recent fills up, so the snapshot shares them.
 func (w *watchState) copyForSnapshot() watchState {
 	c := *w
 	c.at = nil
 	c.gone.recent = maps.Clone(w.gone.recent)
-	c.gone.older = maps.Clone(w.gone.older)
 	return c
 }
 
