@@ -197,6 +197,19 @@ func TestObjectIdleTime(t *testing.T) {
 			t.Errorf("%s just written: %q", key, got)
 		}
 	}
+	// Stores that replace a key, and writes that change nothing, renew
+	// the stamp too.
+	tf.write("SADD", "src", "m")
+	tf.write("APPEND", "str", "x")
+	tf.write("SUNIONSTORE", "dst", "src")
+	tf.now += 3000
+	tf.write("SUNIONSTORE", "dst", "src")
+	tf.write("APPEND", "str", "")
+	for _, key := range []string{"dst", "str"} {
+		if got := idle(key); got != intR(0) {
+			t.Errorf("%s just written: %q", key, got)
+		}
+	}
 	tf.now += 2000
 	if _, err := tf.f.Snapshot(); err != nil {
 		t.Fatal(err)
@@ -208,8 +221,8 @@ func TestObjectIdleTime(t *testing.T) {
 	}
 	// Idle times travel in snapshots.
 	restored := restoreCopy(t, tf.f)
-	if got := restored.Read(nil, 0, tf.now+10_000, 1, toArgs([]string{"OBJECT", "IDLETIME", "l"})); string(got) != intR(13) {
-		t.Errorf("restored l: %q, want 13", got)
+	if got := restored.Read(nil, 0, tf.now+10_000, 1, toArgs([]string{"OBJECT", "IDLETIME", "l"})); string(got) != intR(16) {
+		t.Errorf("restored l: %q, want 16", got)
 	}
 }
 

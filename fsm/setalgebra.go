@@ -135,7 +135,7 @@ func (c *Ctx) storeSet(key []byte, result *setValue) {
 		c.Int(0)
 		return
 	}
-	c.db.set(item{key: string(key), val: result, gen: c.fsm.gen})
+	c.put(c.db, item{key: string(key), val: result, gen: c.fsm.gen})
 	c.Int(int64(result.n))
 }
 

@@ -315,7 +315,7 @@ func cmdAppend(c *Ctx, args [][]byte) {
 		c.storeString(it, val)
 		cur = val
 	} else {
-		c.db.set(it) // appending nothing still counts as a write in Redis (WATCH)
+		c.put(c.db, it) // appending nothing still counts as a write in Redis (WATCH, idle time)
 	}
 	c.Int(int64(len(cur)))
 }
