@@ -167,15 +167,20 @@ func (f *FSM) applyNode(e *Entry) {
 // slower one that has applied the same entries. seed feeds commands that
 // pick at random.
 func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte) []byte {
-	c := Ctx{fsm: f, rng: seed, out: dst, lim: f.limits.Load()}
 	f.mu.RLock()
-	c.now = max(now, f.clock)
+	c := f.readCtx(dst, now, seed)
 	c.selectDB(db)
 	for _, args := range cmds {
 		c.exec(args)
 	}
 	f.mu.RUnlock()
 	return c.out
+}
+
+// readCtx is the context of a read: the caller's clock raised to the data
+// set's (see Read). The caller holds f.mu for reading.
+func (f *FSM) readCtx(dst []byte, now int64, seed uint64) Ctx {
+	return Ctx{fsm: f, now: max(now, f.clock), rng: seed, out: dst, lim: f.limits.Load()}
 }
 
 // AppliedIndex is the index of the last log entry applied.

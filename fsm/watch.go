@@ -166,8 +166,8 @@ func (f *FSM) Watch(db int, now int64, keys ...[]byte) (guards []Guard, ok bool)
 // array if a guard fails, else an array of the commands' replies. now and
 // seed are as for Read.
 func (f *FSM) ReadBlock(dst []byte, now int64, seed uint64, b *Block) []byte {
-	c := Ctx{fsm: f, now: now, rng: seed, out: dst, lim: f.limits.Load()}
 	f.mu.RLock()
+	c := f.readCtx(dst, now, seed)
 	c.execBlock(b)
 	f.mu.RUnlock()
 	return c.out

@@ -357,3 +357,21 @@ func TestReadBlock(t *testing.T) {
 		t.Fatalf("after a change: %q", got)
 	}
 }
+
+// A read-only transaction hides what a plain read hides: a key whose
+// deadline the latest applied entry has passed, even when the caller's
+// clock is behind.
+func TestReadBlockUsesTheDataSetClock(t *testing.T) {
+	tf := newTestFSM(t)
+	start := tf.now
+	tf.write("SET", "k", "v", "PX", "100")
+	tf.now += 1000
+	tf.write("SET", "other", "x") // the data set's clock is now past k's deadline
+	b := &Block{Cmds: []Cmd{{Args: toArgs([]string{"GET", "k"})}}}
+	if got := string(tf.f.Read(nil, 0, start, 1, toArgs([]string{"GET", "k"}))); got != nullR() {
+		t.Fatalf("Read with a slow clock: %q", got)
+	}
+	if got := string(tf.f.ReadBlock(nil, start, 1, b)); got != arrR(nullR()) {
+		t.Fatalf("ReadBlock with a slow clock: %q, want the key hidden as Read hides it", got)
+	}
+}
