@@ -78,22 +78,22 @@ func parseWaitTimeout(arg []byte) (time.Duration, string) {
 // waitContext ends at the timeout (none if 0), when the client goes away
 // or when the server stops.
 func (s *Server) waitContext(c *call, timeout time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(s.ctx)
+	var ctx context.Context
+	var cancel context.CancelFunc
 	if timeout > 0 {
 		ctx, cancel = context.WithTimeout(s.ctx, timeout)
+	} else {
+		ctx, cancel = context.WithCancel(s.ctx)
 	}
 	closed, stopWatch := watchClose(c.conn.NetConn())
-	stopped := make(chan struct{})
 	go func() {
 		select {
 		case <-closed:
 			cancel()
-		case <-ctx.Done():
-		case <-stopped:
+		case <-ctx.Done(): // also what the returned cancel ends it with
 		}
 	}()
 	return ctx, func() {
-		close(stopped)
 		stopWatch()
 		cancel()
 	}
