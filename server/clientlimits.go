@@ -106,7 +106,7 @@ func (s *Server) flush(conn redcon.Conn, pending int, write func() error) error 
 	if !ok {
 		return write()
 	}
-	if lim := s.params.normalOutputLimit.Load(); lim.hard > 0 && uint64(pending) > lim.hard {
+	if lim := &s.params.outputLimits.Load()[0]; lim.hard > 0 && uint64(pending) > lim.hard {
 		return errOutputLimit
 	}
 	sess.outputSince.Store(time.Now().UnixNano())
@@ -146,7 +146,7 @@ func (sess *session) idleFor(now time.Time) time.Duration {
 // progress too.
 func (s *Server) closeClients(now time.Time) {
 	timeout := time.Duration(s.params.timeout.Load()) * time.Second
-	lim := s.params.normalOutputLimit.Load()
+	lim := &s.params.outputLimits.Load()[0]
 	if timeout <= 0 && lim.hard == 0 && lim.soft == 0 {
 		return
 	}

@@ -39,11 +39,9 @@ type runtimeParams struct {
 	maxMemoryPolicy atomic.Pointer[string]
 	maxClients      atomic.Int64
 	protoMaxBulkLen atomic.Int64
-	timeout         atomic.Int64 // seconds
-	outputLimits    atomic.Pointer[[3]outputLimit]
-	// normalOutputLimit is outputLimits[0], read before every flush.
-	normalOutputLimit atomic.Pointer[outputLimit]
-	readLevel         atomic.Uint32 // a new connection's read consistency
+	timeout         atomic.Int64                   // seconds
+	outputLimits    atomic.Pointer[[3]outputLimit] // [0], normal, is read before every flush
+	readLevel       atomic.Uint32                  // a new connection's read consistency
 }
 
 func (p *runtimeParams) init(cfg Config) {
@@ -52,14 +50,10 @@ func (p *runtimeParams) init(cfg Config) {
 	p.maxClients.Store(10000)
 	p.protoMaxBulkLen.Store(cfg.ProtoMaxBulkLen)
 	p.maxMemory.Store(cfg.MaxMemory)
-	p.setOutputLimits(defaultOutputLimits)
+	limits := defaultOutputLimits
+	p.outputLimits.Store(&limits)
 	level, _ := parseReadLevel(cfg.ReadConsistency)
 	p.readLevel.Store(uint32(level))
-}
-
-func (p *runtimeParams) setOutputLimits(l [3]outputLimit) {
-	p.outputLimits.Store(&l)
-	p.normalOutputLimit.Store(&l[0])
 }
 
 func (s *Server) currentSettable() settable {
@@ -85,7 +79,7 @@ func (s *Server) install(st settable) {
 	s.params.maxMemoryPolicy.Store(&st.maxMemoryPolicy)
 	s.params.maxClients.Store(st.maxClients)
 	s.params.timeout.Store(st.timeout)
-	s.params.setOutputLimits(st.outputLimits)
+	s.params.outputLimits.Store(&st.outputLimits)
 	s.params.readLevel.Store(uint32(st.readLevel))
 	if st.protoMaxBulkLen != s.params.protoMaxBulkLen.Load() {
 		s.params.protoMaxBulkLen.Store(st.protoMaxBulkLen)
