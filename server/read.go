@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"math/rand/v2"
 	"time"
 
@@ -116,19 +115,18 @@ const maxReadBuf = 64 << 10
 // applied the connection's own last write, and (with --max-staleness) its
 // data is recent enough.
 func (s *Server) readAllowed(sess *session) string {
-	if sess.minIndex > s.data.AppliedIndex() {
-		ctx, cancel := context.WithTimeout(s.ctx, s.cfg.ApplyTimeout)
-		err := s.data.WaitApplied(ctx, sess.minIndex)
-		cancel()
-		if err != nil {
-			return errBehind
-		}
+	if e := s.ownWritesApplied(sess); e != "" {
+		return e
 	}
-	if s.cfg.MaxStaleness > 0 && s.stale() {
+	if s.tooStale() {
 		return errStale
 	}
 	return ""
 }
+
+// tooStale reports whether --max-staleness is set and this node's data
+// is older than it allows.
+func (s *Server) tooStale() bool { return s.cfg.MaxStaleness > 0 && s.stale() }
 
 // stale reports whether the data this node has applied may lag what the
 // leader has committed by more than --max-staleness: it has not heard from

@@ -123,7 +123,7 @@ func (s *Server) refuseInMulti(cmd *command) string {
 		return ""
 	case cmd.Flags&fsm.FlagWrite != 0 && s.cfg.FollowerWrites == FollowerWritesReject && !s.node.IsLeader():
 		return readOnlyError{s.leaderRedisAddr()}.Error()
-	case s.cfg.MaxStaleness > 0 && s.stale():
+	case s.tooStale():
 		return errStale
 	}
 	return ""
