@@ -159,17 +159,3 @@ func (s *Server) closeClients(now time.Time) {
 		return true
 	})
 }
-
-// runClientsCron checks idle clients several times a second.
-func (s *Server) runClientsCron() {
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case now := <-t.C:
-			s.closeClients(now)
-		case <-s.ctx.Done():
-			return
-		}
-	}
-}

@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/raftis/raftis/fsm"
 )
@@ -106,20 +105,6 @@ func (s *Server) updateMemoryPeak() int64 {
 		peak := s.memoryPeak.Load()
 		if used <= peak || s.memoryPeak.CompareAndSwap(peak, used) {
 			return used
-		}
-	}
-}
-
-// runStatsCron samples used_memory for its peak, as Redis's cron does.
-func (s *Server) runStatsCron() {
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			s.updateMemoryPeak()
-		case <-s.ctx.Done():
-			return
 		}
 	}
 }

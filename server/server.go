@@ -101,8 +101,10 @@ func (s *Server) Start() error {
 	s.goBackground(func() { s.blocked.run(s.ctx) })
 	s.goBackground(s.runExpirySweeps)
 	s.goBackground(s.runLeaderDuties)
-	s.goBackground(s.runStatsCron)
-	s.goBackground(s.runClientsCron)
+	// Redis's cron: used_memory sampled for its peak, and idle clients
+	// and clients over their output limits closed.
+	s.goEvery(100*time.Millisecond, func(time.Time) { s.updateMemoryPeak() })
+	s.goEvery(200*time.Millisecond, s.closeClients)
 	return nil
 }
 
@@ -112,6 +114,22 @@ func (s *Server) goBackground(fn func()) {
 		defer s.wg.Done()
 		fn()
 	}()
+}
+
+// goEvery runs fn every d in the background until the server stops.
+func (s *Server) goEvery(d time.Duration, fn func(now time.Time)) {
+	s.goBackground(func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case now := <-t.C:
+				fn(now)
+			case <-s.ctx.Done():
+				return
+			}
+		}
+	})
 }
 
 // now is the node's wall clock (Config.Clock).
