@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -90,11 +91,7 @@ func parseFaults(s string) ([]string, error) {
 	}
 	var kinds []string
 	for _, k := range strings.Split(s, ",") {
-		known := false
-		for _, f := range chaos.AllFaults {
-			known = known || f == k
-		}
-		if !known {
+		if !slices.Contains(chaos.AllFaults, k) {
 			return nil, fmt.Errorf("unknown fault %q (have %s)", k, strings.Join(chaos.AllFaults, ","))
 		}
 		kinds = append(kinds, k)

@@ -3,6 +3,7 @@ package chaos
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -136,7 +137,7 @@ func bankOps(ops []*Op, end int64) []porcupine.Operation {
 		}
 		in := bankInput{Kind: o.Kind}
 		if o.Kind == opTransfer {
-			in.From, in.To, in.Amount = accountIndex(o.Keys[0]), accountIndex(o.Keys[1]), o.Amount
+			in.From, in.To, in.Amount = slices.Index(accountKeys, o.Keys[0]), slices.Index(accountKeys, o.Keys[1]), o.Amount
 		}
 		out = append(out, porcupine.Operation{
 			ClientId: ids.of(o.Conn),

@@ -138,13 +138,3 @@ var bankModel = porcupine.Model{
 	},
 	DescribeState: func(state any) string { return fmt.Sprint(state.(bankState)) },
 }
-
-// accountIndex is the position of an account key, or -1.
-func accountIndex(key string) int {
-	for i, k := range accountKeys {
-		if k == key {
-			return i
-		}
-	}
-	return -1
-}

@@ -238,45 +238,34 @@ func (cl *client) set() {
 
 func (cl *client) get() {
 	o := cl.begin(Op{Kind: opGet, Key: cl.pick(stringKeys())})
-	vals, ok := cl.exchange(o, []string{"GET", o.Key})
-	if !ok {
-		return
-	}
-	switch v := vals[0]; v.Kind {
-	case resp.BulkString:
-		o.Str, o.Null = v.Str, v.Null
-		cl.finish(o, v)
-	case resp.Error:
-		cl.finish(o, v)
-	default:
-		cl.unexpected(o, v)
-	}
+	cl.single(o, []string{"GET", o.Key}, resp.BulkString)
 }
 
 func (cl *client) incr() {
 	o := cl.begin(Op{Kind: opIncr, Key: cl.pick(counterKeys)})
-	cl.integer(o, []string{"INCR", o.Key})
+	cl.single(o, []string{"INCR", o.Key}, resp.Integer)
 }
 
 func (cl *client) append() {
 	o := cl.begin(Op{Kind: opAppend, Key: cl.pick(appendKeys), Arg: cl.newToken("t") + ","})
-	cl.integer(o, []string{"APPEND", o.Key, o.Arg})
+	cl.single(o, []string{"APPEND", o.Key, o.Arg}, resp.Integer)
 }
 
 func (cl *client) push(kind, cmd, key string) {
 	o := cl.begin(Op{Kind: kind, Key: key, Arg: cl.newToken("e")})
-	cl.integer(o, []string{cmd, key, o.Arg})
+	cl.single(o, []string{cmd, key, o.Arg}, resp.Integer)
 }
 
-// integer runs a command whose reply is an integer.
-func (cl *client) integer(o *Op, cmd []string) {
+// single runs a command whose reply is of kind want (or an error) and
+// records the value in o.
+func (cl *client) single(o *Op, cmd []string, want resp.Kind) {
 	vals, ok := cl.exchange(o, cmd)
 	if !ok {
 		return
 	}
 	switch v := vals[0]; v.Kind {
-	case resp.Integer:
-		o.Int = v.Int
+	case want:
+		o.Str, o.Null, o.Int = v.Str, v.Null, v.Int
 		cl.finish(o, v)
 	case resp.Error:
 		cl.finish(o, v)
