@@ -71,15 +71,15 @@ func TestRetryWithBackoffStopsWhenLeadershipIsLost(t *testing.T) {
 }
 
 func TestBackoffDoublesUpToItsCap(t *testing.T) {
-	wait, n := retryBackoffMin, 0
-	for ; wait < retryBackoffMax && n < 100; n++ {
-		next := nextBackoff(wait)
-		if next != min(2*wait, retryBackoffMax) {
-			t.Fatalf("after %v: %v", wait, next)
-		}
-		wait = next
+	want := []time.Duration{
+		50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond,
+		800 * time.Millisecond, 1600 * time.Millisecond, 2 * time.Second, 2 * time.Second, 2 * time.Second,
 	}
-	if wait != retryBackoffMax || nextBackoff(wait) != retryBackoffMax {
-		t.Errorf("back-off reached %v after %d steps and then %v, want to stay at %v", wait, n, nextBackoff(wait), retryBackoffMax)
+	wait := retryBackoffMin
+	for i, w := range want {
+		if wait != w {
+			t.Fatalf("wait %d = %v, want %v (sequence %v)", i, wait, w, want)
+		}
+		wait = nextBackoff(wait)
 	}
 }

@@ -9,13 +9,6 @@ import (
 // TestForwardedCmdsValid: a follower forwards writes and transaction
 // blocks of data commands, subcommand reads such as OBJECT FREQ included.
 func TestForwardedCmdsValid(t *testing.T) {
-	args := func(s ...string) [][]byte {
-		out := make([][]byte, len(s))
-		for i, a := range s {
-			out[i] = []byte(a)
-		}
-		return out
-	}
 	block := func(cmds ...[][]byte) fsm.Cmd {
 		b := &fsm.Block{}
 		for _, c := range cmds {

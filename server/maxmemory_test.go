@@ -32,14 +32,6 @@ func newOOMTestServer(t *testing.T, limit uint64) (*Server, *int) {
 	return s, &entries
 }
 
-func cmd(args ...string) fsm.Cmd {
-	c := fsm.Cmd{}
-	for _, a := range args {
-		c.Args = append(c.Args, []byte(a))
-	}
-	return c
-}
-
 func submitOne(t *testing.T, s *Server, c fsm.Cmd) string {
 	t.Helper()
 	replies, _, err := s.submit([]fsm.Cmd{c}, cmdSize(c))
@@ -52,26 +44,26 @@ func submitOne(t *testing.T, s *Server, c fsm.Cmd) string {
 func TestMaxmemoryRefusesDenyOOMCommands(t *testing.T) {
 	s, _ := newOOMTestServer(t, 1000)
 	for i := 0; !s.overMaxmemory(); i++ {
-		if got := submitOne(t, s, cmd("SET", fmt.Sprint("k", i), "0123456789")); got != "+OK\r\n" {
+		if got := submitOne(t, s, cmdOf("SET", fmt.Sprint("k", i), "0123456789")); got != "+OK\r\n" {
 			t.Fatalf("SET under the limit: %q", got)
 		}
 	}
 	oom := "error: " + replyOOM
-	for _, c := range []fsm.Cmd{cmd("SET", "x", "1"), cmd("set", "x", "1"), cmd("INCR", "n"), cmd("RPUSH", "l", "a"), cmd("SADD", "s", "a")} {
+	for _, c := range []fsm.Cmd{cmdOf("SET", "x", "1"), cmdOf("set", "x", "1"), cmdOf("INCR", "n"), cmdOf("RPUSH", "l", "a"), cmdOf("SADD", "s", "a")} {
 		if got := submitOne(t, s, c); got != oom {
 			t.Errorf("%s over the limit: %q, want %q", c.Args[0], got, oom)
 		}
 	}
 	// Writes that cannot grow the data set still run: EXPIRE, DEL.
-	if got := submitOne(t, s, cmd("EXPIRE", "k0", "100")); got != ":1\r\n" {
+	if got := submitOne(t, s, cmdOf("EXPIRE", "k0", "100")); got != ":1\r\n" {
 		t.Errorf("EXPIRE over the limit: %q", got)
 	}
 	for i := 0; s.overMaxmemory(); i++ {
-		if got := submitOne(t, s, cmd("DEL", fmt.Sprint("k", i))); got != ":1\r\n" {
+		if got := submitOne(t, s, cmdOf("DEL", fmt.Sprint("k", i))); got != ":1\r\n" {
 			t.Fatalf("DEL over the limit: %q", got)
 		}
 	}
-	if got := submitOne(t, s, cmd("SET", "x", "1")); got != "+OK\r\n" {
+	if got := submitOne(t, s, cmdOf("SET", "x", "1")); got != "+OK\r\n" {
 		t.Errorf("SET back under the limit: %q", got)
 	}
 }
@@ -79,9 +71,9 @@ func TestMaxmemoryRefusesDenyOOMCommands(t *testing.T) {
 func TestMaxmemoryRefusesPartOfAPipeline(t *testing.T) {
 	s, entries := newOOMTestServer(t, 1)
 	s.data.Apply(&raft.Log{Index: 100, Type: raft.LogCommand,
-		Data: (&fsm.Entry{Type: fsm.EntryCommands, Cmds: []fsm.Cmd{cmd("SET", "a", "big enough")}}).Encode(nil)})
+		Data: (&fsm.Entry{Type: fsm.EntryCommands, Cmds: []fsm.Cmd{cmdOf("SET", "a", "big enough")}}).Encode(nil)})
 	*entries = 100
-	cmds := []fsm.Cmd{cmd("SET", "b", "1"), cmd("DEL", "a"), cmd("EXISTS", "a"), cmd("INCR", "c"), cmd("DEL", "nope")}
+	cmds := []fsm.Cmd{cmdOf("SET", "b", "1"), cmdOf("DEL", "a"), cmdOf("EXISTS", "a"), cmdOf("INCR", "c"), cmdOf("DEL", "nope")}
 	replies, at, err := s.submit(cmds, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -97,9 +89,9 @@ func TestMaxmemoryRefusesPartOfAPipeline(t *testing.T) {
 	// Over the limit still (the check is made once per submit, before
 	// proposing): all refused, nothing proposed.
 	s.params.maxMemory.Store(0)
-	submitOne(t, s, cmd("SET", "a", "again"))
+	submitOne(t, s, cmdOf("SET", "a", "again"))
 	s.params.maxMemory.Store(1)
-	_, _, err = s.submit([]fsm.Cmd{cmd("SET", "x", "1"), cmd("LPUSH", "l", "1")}, 0)
+	_, _, err = s.submit([]fsm.Cmd{cmdOf("SET", "x", "1"), cmdOf("LPUSH", "l", "1")}, 0)
 	if want := replyError(replyOOM); !errors.Is(err, want) {
 		t.Errorf("all refused: err %v, want %v", err, want)
 	}

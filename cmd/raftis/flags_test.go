@@ -30,11 +30,19 @@ func TestFlagDefaultsDeriveFromAddr(t *testing.T) {
 	if cfg.readConsistency != "stale" {
 		t.Errorf("read-consistency = %q, want stale, as before the levels existed", cfg.readConsistency)
 	}
-	// Raft's settings default to raftlog's, which tests' clusters use too.
-	def := raftlog.DefaultConfig()
-	if cfg.snapshotThreshold != def.SnapshotThreshold || cfg.trailingLogs != def.TrailingLogs ||
-		cfg.heartbeatTimeout != def.HeartbeatTimeout || cfg.walSegmentMB<<20 != def.WALSegmentSize {
-		t.Errorf("flag defaults %+v differ from raftlog.DefaultConfig %+v", cfg, def)
+	// What raftlog receives defaults to raftlog's own settings, which
+	// tests' clusters use too: checked on raftConfig, so a flag mapped to
+	// the wrong field fails.
+	rc, def := cfg.raftConfig(), raftlog.DefaultConfig()
+	if rc.SnapshotThreshold != def.SnapshotThreshold || rc.SnapshotInterval != def.SnapshotInterval ||
+		rc.SnapshotRetain != def.SnapshotRetain || rc.TrailingLogs != def.TrailingLogs ||
+		rc.HeartbeatTimeout != def.HeartbeatTimeout || rc.ElectionTimeout != def.ElectionTimeout ||
+		rc.WALSegmentSize != def.WALSegmentSize {
+		t.Errorf("raftConfig %+v differs from raftlog.DefaultConfig %+v", rc, def)
+	}
+	if rc.ID != "127.0.0.1:7000" || rc.RaftAddr != "127.0.0.1:8000" || rc.Dir != "data/127.0.0.1_7000" || !rc.Bootstrap {
+		t.Errorf("raftConfig id %q raft %q dir %q bootstrap %v, want the derived values and bootstrap without --join",
+			rc.ID, rc.RaftAddr, rc.Dir, rc.Bootstrap)
 	}
 }
 
