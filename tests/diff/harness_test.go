@@ -270,6 +270,25 @@ func pipeGroup(steps []step) []step {
 	return steps[:n]
 }
 
+// sendStep sends steps[j] to both servers and returns their replies. A
+// pipe step that finds *pending empty sends its whole pipeGroup in one
+// write; it and the group's later steps then take their replies from
+// *pending, in order.
+func (p *pair) sendStep(steps []step, j int, pending *[]replies) (want, got []byte, err error) {
+	st := steps[j]
+	if !st.pipe {
+		return p.bothOn(st.conn, st.cmd)
+	}
+	if len(*pending) == 0 {
+		if *pending, err = p.pipeline(pipeGroup(steps[j:])); err != nil {
+			return nil, nil, err
+		}
+	}
+	r := (*pending)[0]
+	*pending = (*pending)[1:]
+	return r.want, r.got, nil
+}
+
 func dialPair(t *testing.T, redisAddr, raftisAddr string) *pair {
 	t.Helper()
 	redis, err := dialSide("redis", redisAddr)
@@ -499,17 +518,7 @@ func runRandom(t *testing.T, p *pair, cfg runConfig) runResult {
 			i++
 			res.sent++
 			cmd := st.cmd
-			var want, got []byte
-			var err error
-			switch {
-			case st.pipe && len(pending) == 0:
-				pending, err = p.pipeline(pipeGroup(steps[j:]))
-			case !st.pipe:
-				want, got, err = p.bothOn(st.conn, cmd)
-			}
-			if st.pipe && err == nil {
-				want, got, pending = pending[0].want, pending[0].got, pending[1:]
-			}
+			want, got, err := p.sendStep(steps, j, &pending)
 			if err != nil {
 				t.Fatalf("seed %d, command #%d %s%s: %v\n(replay: %s)", cfg.seed, index, connNote(st.conn), quoteCmd(cmd, 64), err, cfg.replay(index+1))
 			}

@@ -106,19 +106,9 @@ func replayTrail(p *pair, steps []step) (int, error) {
 	}
 	var pending []replies
 	for j, st := range steps {
-		var want, got []byte
-		var err error
-		switch {
-		case st.pipe && len(pending) == 0:
-			pending, err = p.pipeline(pipeGroup(steps[j:]))
-		case !st.pipe:
-			want, got, err = p.bothOn(st.conn, st.cmd)
-		}
+		want, got, err := p.sendStep(steps, j, &pending)
 		if err != nil {
 			return -1, err
-		}
-		if st.pipe {
-			want, got, pending = pending[0].want, pending[0].got, pending[1:]
 		}
 		if availabilityError(got) && !availabilityError(want) {
 			return -1, fmt.Errorf("raftis unavailable: %s", quoteReply(got, 80))

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/raftis/raftis/internal/testredis"
 )
 
 // The programs below are what Redis users write with go-redis, one per
@@ -43,42 +41,15 @@ var goRedisExamples = []goRedisExample{
 // against redis-server, which shows that the examples expect what Redis
 // does.
 func TestGoRedisExamples(t *testing.T) {
-	c := startCluster(t, 3)
-	leader, followers := c.leader()
-	targets := []struct {
-		name      string
-		app, peer func(t *testing.T) *redis.Client
-	}{
-		{"leader", nodeClient(leader), nodeClient(followers[0])},
-		{"follower", nodeClient(followers[0]), nodeClient(leader)},
-		{"redis-server", redisServerClient, nil},
-	}
-	for _, target := range targets {
-		t.Run(target.name, func(t *testing.T) {
-			app := target.app(t)
-			peer := app
-			if target.peer != nil {
-				peer = target.peer(t)
-			}
-			for _, ex := range goRedisExamples {
-				t.Run(ex.name, func(t *testing.T) {
-					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-					defer cancel()
-					ex.run(t, ctx, app, peer, target.name+":")
-				})
-			}
-		})
-	}
-}
-
-func nodeClient(n *node) func(t *testing.T) *redis.Client {
-	return func(t *testing.T) *redis.Client { return userClient(t, n.addr()) }
-}
-
-// redisServerClient starts a private redis-server (skipped locally when it
-// is not installed) and returns a client of it.
-func redisServerClient(t *testing.T) *redis.Client {
-	return userClient(t, testredis.Start(t, ""))
+	runOnTargets(t, userClient, func(t *testing.T, target string, app, peer *redis.Client) {
+		for _, ex := range goRedisExamples {
+			t.Run(ex.name, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				ex.run(t, ctx, app, peer, target+":")
+			})
+		}
+	})
 }
 
 // userClient is a go-redis client of addr as an application makes one: the

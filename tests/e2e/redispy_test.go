@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/raftis/raftis/internal/testredis"
 )
 
 // The redis-py examples in testdata/redispy, one per data type, are what
@@ -29,43 +27,13 @@ func TestRedisPyExamples(t *testing.T) {
 	if len(scripts) < 7 {
 		t.Fatalf("found %d redis-py examples in testdata/redispy, want one per type (7)", len(scripts))
 	}
-	c := startCluster(t, 3)
-	leader, followers := c.leader()
-	targets := []struct {
-		name      string
-		app, peer func(t *testing.T) int
-	}{
-		{"leader", nodePort(leader), nodePort(followers[0])},
-		{"follower", nodePort(followers[0]), nodePort(leader)},
-		{"redis-server", redisServerPort, nil},
-	}
-	for _, target := range targets {
-		t.Run(target.name, func(t *testing.T) {
-			app := target.app(t)
-			peer := app
-			if target.peer != nil {
-				peer = target.peer(t)
-			}
-			for _, script := range scripts {
-				t.Run(strings.TrimSuffix(filepath.Base(script), ".py"), func(t *testing.T) {
-					runRedisPy(t, python, script, app, peer, target.name+":")
-				})
-			}
-		})
-	}
-}
-
-func nodePort(n *node) func(t *testing.T) int { return func(*testing.T) int { return n.port } }
-
-// redisServerPort starts a private redis-server (skipped locally when it
-// is not installed) and returns its port.
-func redisServerPort(t *testing.T) int {
-	_, port, _ := strings.Cut(testredis.Start(t, ""), ":")
-	p, err := strconv.Atoi(port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	runOnTargets(t, portOf, func(t *testing.T, target string, app, peer int) {
+		for _, script := range scripts {
+			t.Run(strings.TrimSuffix(filepath.Base(script), ".py"), func(t *testing.T) {
+				runRedisPy(t, python, script, app, peer, target+":")
+			})
+		}
+	})
 }
 
 // runRedisPy runs one example script with the app and peer ports and the

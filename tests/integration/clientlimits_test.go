@@ -68,9 +68,7 @@ func TestIdleTimeout(t *testing.T) {
 	if err := blocked.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	tc.Poll(t, 10*time.Second, "the client to block", func() bool {
-		return infoField(t, admin, "clients", "blocked_clients") == 1
-	})
+	waitBlocked(t, addr, 1)
 	// A member's connection (here one that forwarded writes) is spared.
 	member := dialRaw(t, addr)
 	if got := member.do("RAFT", "FORWARD", "x"); got != "-ERR invalid forwarded entry\r\n" {
