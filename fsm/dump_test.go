@@ -314,19 +314,7 @@ func TestRestoreNeverHalfApplies(t *testing.T) {
 	}
 	tf.write("FLUSHALL")
 	tf.write("SET", "k", "old")
-	for _, p := range payloads {
-		body := []byte(p[:len(p)-10])
-		for cut := range len(body) {
-			restoreMustBeAtomic(t, tf, reseal(body[:cut], 10))
-		}
-		for i := range body {
-			for _, b := range []byte{0, 1, 0x7f, 0x80, 0xc0, 0xff, body[i] ^ 0x10} {
-				changed := bytes.Clone(body)
-				changed[i] = b
-				restoreMustBeAtomic(t, tf, reseal(changed, 10))
-			}
-		}
-	}
+	restoreManglings(t, tf, payloads)
 }
 
 // restoreMustBeAtomic RESTOREs payload over k (holding "old") and checks
@@ -409,12 +397,7 @@ func TestRestoreEncodingsFollowLimits(t *testing.T) {
 // arguments.
 func newOracleArgs(t *testing.T, extra ...string) *oracle {
 	t.Helper()
-	c, err := resp.DialTimeout(testredis.Start(t, "", extra...), oracleDialTimeout, resp.WithTimeout(oracleReplyTimeout))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return &oracle{t: t, c: c}
+	return dialOracle(t, testredis.Start(t, "", extra...))
 }
 
 // TestRestoreIdleTimeLikeRedis compares OBJECT IDLETIME after RESTORE ...
@@ -471,6 +454,14 @@ func TestRedisPayloadsNeverHalfApply(t *testing.T) {
 		}
 	}
 	tf.write("SET", "k", "old")
+	restoreManglings(t, tf, payloads)
+}
+
+// restoreManglings RESTOREs, through restoreMustBeAtomic, every
+// truncation of each payload (less its 10-byte footer) and each with one
+// byte changed, resealed so the CRC passes.
+func restoreManglings(t *testing.T, tf *testFSM, payloads []string) {
+	t.Helper()
 	for _, p := range payloads {
 		body := []byte(p[:len(p)-10])
 		for cut := range len(body) {

@@ -39,13 +39,7 @@ var everyType = []struct {
 func TestKeyCommandsOnEveryType(t *testing.T) {
 	o := newOracle(t)
 	tf := newTestFSM(t)
-	fsmDo := func(args ...string) string {
-		if strings.EqualFold(args[0], "select") {
-			tf.db, _ = strconv.Atoi(args[1])
-			return okR()
-		}
-		return tf.do(args...)
-	}
+	fsmDo := tf.doSelecting()
 	for _, tc := range everyType {
 		t.Run(tc.name, func(t *testing.T) {
 			both := func(args ...string) string {

@@ -41,28 +41,13 @@ func buildBenchHash(n int) *benchHash {
 	return bh
 }
 
+// runHashBench runs op on each starting hash in turn, as runSetBench does
+// on sets.
 func runHashBench(b *testing.B, name string, op func(bh *benchHash, i int) [][]byte, resetEvery func(n int) int) {
 	for _, size := range hashBenchSizes {
 		bh := buildBenchHash(size.n)
 		b.Run(name+"/"+size.name, func(b *testing.B) {
-			f := New()
-			c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
-			c.selectDB(0)
-			reset := func() { f.dbs[0].set(item{key: "h", val: bh.val.clone(), gen: f.gen}) }
-			reset()
-			every := 0
-			if resetEvery != nil {
-				every = resetEvery(size.n)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				if every > 0 && i%every == every-1 {
-					reset()
-				}
-				c.exec(op(bh, i))
-				c.out = c.out[:0]
-			}
+			runCollectionBench(b, "h", bh.val, bh, size.n, op, resetEvery)
 		})
 	}
 }
@@ -123,17 +108,13 @@ func TestHashMemSizeEstimate(t *testing.T) {
 		fields[i] = []byte(benchField(i))
 	}
 	value := []byte("value")
-	before := heapInUse()
-	h := newHash()
-	for _, f := range fields {
-		h.set(&DefaultLimits, f, value)
-	}
-	heap := heapInUse() - before
-	runtime.KeepAlive(h)
+	checkMemSize(t, "fields", n, func() Value {
+		h := newHash()
+		for _, f := range fields {
+			h.set(&DefaultLimits, f, value)
+		}
+		return h
+	})
 	runtime.KeepAlive(fields)
-	est := h.memSize()
-	t.Logf("%d fields: %.1f bytes each on the heap, memSize says %.1f", n, float64(heap)/n, float64(est)/n)
-	if ratio := float64(est) / float64(heap); ratio < 0.8 || ratio > 1.25 {
-		t.Fatalf("memSize %d is %.2f times the heap used, %d", est, ratio, heap)
-	}
+	runtime.KeepAlive(value)
 }

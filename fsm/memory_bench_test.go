@@ -32,11 +32,7 @@ func fsmGrowth(cmds [][]string) (int64, *FSM) {
 	c.selectDB(0)
 	before := heapInUse()
 	for _, cmd := range cmds {
-		args := make([][]byte, len(cmd))
-		for i, a := range cmd {
-			args[i] = []byte(a)
-		}
-		c.exec(args)
+		c.exec(toArgs(cmd))
 		c.out = c.out[:0]
 	}
 	used := heapInUse() - before
@@ -48,7 +44,7 @@ func fsmGrowth(cmds [][]string) (int64, *FSM) {
 // redisGrowth sends cmds to a private redis-server, 50 to a pipeline,
 // requires the reply want to each, and returns how much INFO's used_memory
 // grew.
-func redisGrowth(b *testing.B, cmds [][]string, want string) int64 {
+func redisGrowth(b testing.TB, cmds [][]string, want string) int64 {
 	o := newOracle(b)
 	before := redisUsedMemory(b, o)
 	pending := 0

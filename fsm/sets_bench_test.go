@@ -54,17 +54,37 @@ func (spec benchSpec) build() *benchSet {
 	return bs
 }
 
-// benchCtx is a write context on a new FSM whose key "s" holds a copy of
-// bs's set, and the function that puts a fresh copy back.
-func benchCtx(bs *benchSet) (*Ctx, func()) {
+// benchCtx is a write context on a new FSM whose key holds a copy of
+// val, and the function that puts a fresh copy back.
+func benchCtx(key string, val Value) (*Ctx, func()) {
 	f := New()
 	c := &Ctx{fsm: f, write: true, rng: 1, lim: f.limits.Load()}
 	c.selectDB(0)
 	reset := func() {
-		f.dbs[0].set(item{key: "s", val: bs.val.clone(), gen: f.gen})
+		f.dbs[0].set(item{key: key, val: val.clone(), gen: f.gen})
 	}
 	reset()
 	return c, reset
+}
+
+// runCollectionBench runs op(start, i) b.N times on a new FSM whose key
+// holds a copy of val (start's collection), putting a fresh copy back
+// every resetEvery(n) commands (never if resetEvery is nil).
+func runCollectionBench[T any](b *testing.B, key string, val Value, start T, n int, op func(start T, i int) [][]byte, resetEvery func(n int) int) {
+	c, reset := benchCtx(key, val)
+	every := 0
+	if resetEvery != nil {
+		every = resetEvery(n)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if every > 0 && i%every == every-1 {
+			reset()
+		}
+		c.exec(op(start, i))
+		c.out = c.out[:0]
+	}
 }
 
 // runSetBench runs op on each starting set in turn (only one is alive at
@@ -74,20 +94,7 @@ func runSetBench(b *testing.B, name string, op func(bs *benchSet, i int) [][]byt
 	for _, spec := range benchSpecs {
 		bs := spec.build()
 		b.Run(name+"/"+spec.name, func(b *testing.B) {
-			c, reset := benchCtx(bs)
-			every := 0
-			if resetEvery != nil {
-				every = resetEvery(spec.n)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				if every > 0 && i%every == every-1 {
-					reset()
-				}
-				c.exec(op(bs, i))
-				c.out = c.out[:0]
-			}
+			runCollectionBench(b, "s", bs.val, bs, spec.n, op, resetEvery)
 		})
 	}
 }
@@ -134,16 +141,28 @@ func TestSetMemSizeEstimate(t *testing.T) {
 	for i := range members {
 		members[i] = []byte(fmt.Sprintf("mem%07d", i))
 	}
-	before := heapInUse()
-	s := newSet()
-	for _, m := range members {
-		s.add(&DefaultLimits, m)
-	}
-	heap := heapInUse() - before
-	runtime.KeepAlive(s)
+	checkMemSize(t, "members", n, func() Value {
+		s := newSet()
+		for _, m := range members {
+			s.add(&DefaultLimits, m)
+		}
+		return s
+	})
 	runtime.KeepAlive(members)
-	est := s.memSize()
-	t.Logf("%d members: %.1f bytes each on the heap, memSize says %.1f", n, float64(heap)/n, float64(est)/n)
+}
+
+// checkMemSize builds a value of n elements (what they are called, for
+// the log) and checks that its memSize is within a fifth of the live heap
+// the build added. What build reads must be allocated before the call
+// and kept alive after it, so as not to count.
+func checkMemSize(t *testing.T, what string, n int, build func() Value) {
+	t.Helper()
+	before := heapInUse()
+	v := build()
+	heap := heapInUse() - before
+	runtime.KeepAlive(v)
+	est := v.memSize()
+	t.Logf("%d %s: %.1f bytes each on the heap, memSize says %.1f", n, what, float64(heap)/float64(n), float64(est)/float64(n))
 	if ratio := float64(est) / float64(heap); ratio < 0.8 || ratio > 1.25 {
 		t.Fatalf("memSize %d is %.2f times the heap used, %d", est, ratio, heap)
 	}
@@ -186,7 +205,7 @@ func setMemoryCmds() [][]string {
 }
 
 // redisUsedMemory is INFO's used_memory.
-func redisUsedMemory(b *testing.B, o *oracle) int64 {
+func redisUsedMemory(b testing.TB, o *oracle) int64 {
 	b.Helper()
 	info := o.do("INFO", "memory")
 	for _, line := range strings.Split(info, "\r\n") {

@@ -128,11 +128,7 @@ func loadMixed(f *FSM) {
 		cmds = cmds[:0]
 	}
 	add := func(args ...string) {
-		a := make([][]byte, len(args))
-		for i, s := range args {
-			a[i] = []byte(s)
-		}
-		cmds = append(cmds, Cmd{Args: a})
+		cmds = append(cmds, Cmd{Args: toArgs(args)})
 		if len(cmds) == 1000 {
 			flush()
 		}
