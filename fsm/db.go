@@ -1,19 +1,12 @@
 package fsm
 
-import (
-	"github.com/cespare/xxhash/v2"
-	"github.com/tidwall/btree"
-)
+import "github.com/tidwall/btree"
 
 // NumDatabases is the number of logical databases, as in Redis's default.
 const NumDatabases = 16
 
-// item is one key of a keyspace. Items are stored by value in a
-// copy-on-write B-tree ordered by (hash, key): a stable, process-independent
-// order that makes SCAN cursors (the hash to resume from) valid on every
-// node and across restarts, and RANDOMKEY an O(log n) pick by position.
+// item is the record of one key (see keyspace).
 type item struct {
-	hash     uint64
 	key      string
 	val      Value
 	expireAt int64  // absolute deadline in ms; 0 = no expiry
@@ -23,23 +16,17 @@ type item struct {
 	// value or deadline): what a WATCH guard compares with (watch.go).
 	// db.set and settle stamp it; nothing else may change a key.
 	mod uint64
+	// rec is the snapshot generation the record was made in: the
+	// keyspace changes it in place only within that generation.
+	rec uint32
 }
-
-func itemLess(a, b item) bool {
-	if a.hash != b.hash {
-		return a.hash < b.hash
-	}
-	return a.key < b.key
-}
-
-func keyHash(key string) uint64 { return xxhash.Sum64String(key) }
 
 // expired reports whether the item's deadline is at or before now.
 func (it *item) expired(now int64) bool { return it.expireAt != 0 && it.expireAt <= now }
 
 // DB is one logical database.
 type DB struct {
-	keys *btree.BTreeG[item]
+	keys keyspace
 	// volatile holds the deadline of every key that has one. It lets the
 	// leader find expired keys without walking the keyspace. Snapshots
 	// don't need it (items carry their deadline), so it is a plain map
@@ -54,8 +41,9 @@ type DB struct {
 }
 
 // itemOverhead is the estimated cost of a key besides its name and value:
-// its slot in the B-tree (the item and the tree's slack).
-const itemOverhead = 80
+// its record, its entry in the hash index and its slot in the ordered tree,
+// with their slack.
+const itemOverhead = 128
 
 // itemSize estimates the bytes key and value take in the keyspace.
 func itemSize(it *item) int64 {
@@ -63,21 +51,25 @@ func itemSize(it *item) int64 {
 }
 
 // newDB returns an empty database whose changes are stamped with the
-// index at points to (the FSM's index of the entry being applied).
-func newDB(at *uint64) *DB {
+// index at points to (the FSM's index of the entry being applied) and
+// whose records belong to the snapshot generation gen points to.
+func newDB(at *uint64, gen *uint32) *DB {
 	return &DB{
-		keys:       btree.NewBTreeGOptions(itemLess, btree.Options{NoLocks: true}),
+		keys:       newKeyspace(gen),
 		volatile:   make(map[string]int64),
 		watchState: watchState{at: at},
 	}
 }
 
 // Len is the number of keys, expired or not, as DBSIZE reports.
-func (db *DB) Len() int { return db.keys.Len() }
+func (db *DB) Len() int { return db.keys.len() }
 
 // get returns the key's item, expired or not.
 func (db *DB) get(key string) (item, bool) {
-	return db.keys.Get(item{hash: keyHash(key), key: key})
+	if p := db.keys.get(key); p != nil {
+		return *p, true
+	}
+	return item{}, false
 }
 
 // set stores it, replacing any previous item of the same key, as changed
@@ -90,10 +82,7 @@ func (db *DB) set(it item) {
 // put stores it with the mod it carries: a value copied for a snapshot's
 // sake (not a change), or an item loaded from a snapshot.
 func (db *DB) put(it item) {
-	if it.hash == 0 {
-		it.hash = keyHash(it.key)
-	}
-	prev, replaced := db.keys.Set(it)
+	prev, replaced := db.keys.put(it)
 	db.used += itemSize(&it)
 	if replaced {
 		db.used -= itemSize(&prev)
@@ -118,7 +107,7 @@ func (db *DB) delete(key string) bool {
 // remove deletes key without remembering it: a collection a command
 // created and left empty, which Redis never stored.
 func (db *DB) remove(key string) (item, bool) {
-	prev, ok := db.keys.Delete(item{hash: keyHash(key), key: key})
+	prev, ok := db.keys.delete(key)
 	if ok {
 		db.used -= itemSize(&prev)
 	}
@@ -127,4 +116,4 @@ func (db *DB) remove(key string) (item, bool) {
 }
 
 // copyForSnapshot returns an O(1) copy-on-write view of the keyspace.
-func (db *DB) copyForSnapshot() *btree.BTreeG[item] { return db.keys.Copy() }
+func (db *DB) copyForSnapshot() *btree.BTreeG[slot] { return db.keys.frozen() }

@@ -69,7 +69,7 @@ func New() *FSM {
 	f := &FSM{nodes: make(map[string]string), appliedCh: make(chan struct{})}
 	f.SetLimits(DefaultLimits)
 	for i := range f.dbs {
-		f.dbs[i] = newDB(&f.index)
+		f.dbs[i] = newDB(&f.index, &f.gen)
 	}
 	return f
 }

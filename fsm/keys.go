@@ -82,7 +82,7 @@ func cmdKeys(c *Ctx, args [][]byte) {
 	// would not match the empty key.
 	all := len(pattern) == 1 && pattern[0] == '*'
 	var keys []string
-	c.db.keys.Scan(func(it item) bool {
+	c.db.keys.each(func(it *item) bool {
 		if !it.expired(c.now) && (all || stringMatch(pattern, it.key, false)) {
 			keys = append(keys, it.key)
 		}
@@ -104,20 +104,19 @@ func cmdRandomKey(c *Ctx, _ [][]byte) {
 	// Pick a position, then take the first live key from there on,
 	// wrapping around once.
 	start := int(c.rand() % uint64(n))
-	pivot, _ := c.db.keys.GetAt(start)
 	var key string
 	found := false
-	pick := func(it item) bool {
+	pick := func(it *item) bool {
 		if it.expired(c.now) {
 			return true
 		}
 		key, found = it.key, true
 		return false
 	}
-	c.db.keys.Ascend(pivot, pick)
+	c.db.keys.ascendAt(start, pick)
 	if !found {
 		i := 0
-		c.db.keys.Scan(func(it item) bool {
+		c.db.keys.each(func(it *item) bool {
 			if i >= start {
 				return false
 			}
@@ -301,7 +300,7 @@ func cmdFlushAll(c *Ctx, args [][]byte) {
 // flushDB replaces database i with an empty one that inherits its WATCH
 // bookkeeping.
 func (f *FSM) flushDB(i int) {
-	db := newDB(&f.index)
+	db := newDB(&f.index, &f.gen)
 	db.inheritWatch(&f.dbs[i].watchState)
 	f.dbs[i] = db
 }

@@ -567,18 +567,19 @@ func TestScanCursorIsTheNextHash(t *testing.T) {
 
 // A page never ends inside a run of keys with equal hashes, so a key that
 // shares its hash with others cannot be skipped or returned twice. Real
-// xxhash collisions are not at hand, so the items are stored with forged
+// xxhash collisions are not at hand, so the keyspace is given forged
 // hashes.
 func TestScanKeepsEqualHashesTogether(t *testing.T) {
 	tf := newTestFSM(t)
 	db := tf.f.dbs[0]
-	put := func(hash uint64, key string) { db.set(item{hash: hash, key: key, val: stringValue("v")}) }
-	put(10, "a")
+	forged := map[string]uint64{"a": 10, "c": 30, "z": math.MaxUint64}
 	for i := range 5 {
-		put(20, fmt.Sprintf("b%d", i))
+		forged[fmt.Sprintf("b%d", i)] = 20
 	}
-	put(30, "c")
-	put(math.MaxUint64, "z")
+	db.keys.hash = func(key string) uint64 { return forged[key] }
+	for key := range forged {
+		db.set(item{key: key, val: stringValue("v")})
+	}
 	tf.check([]replyCase{
 		{cmd("SCAN", "0", "COUNT", "2"), scanR("30", "a", "b0", "b1", "b2", "b3", "b4")},
 		{cmd("SCAN", "11", "COUNT", "1"), scanR("30", "b0", "b1", "b2", "b3", "b4")},

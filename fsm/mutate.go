@@ -1,7 +1,5 @@
 package fsm
 
-import "github.com/tidwall/btree"
-
 // How commands change collections.
 //
 // A command that changes a collection asks writable for it. writable makes
@@ -120,28 +118,27 @@ func (c *Ctx) settle(failed bool) {
 		// The size change counts even if the command has since removed
 		// the key: delete subtracted the value's size as it was then.
 		t.db.used += int64(t.val.memSize() - t.size)
-		var hint btree.PathHint
-		cur, present := t.db.keys.GetHint(item{hash: keyHash(t.key), key: t.key}, &hint)
-		if !present || cur.val != Value(t.val) {
+		p := t.db.keys.get(t.key)
+		if p == nil || p.val != Value(t.val) {
 			continue // deleted or replaced by the command itself
 		}
 		switch {
 		case t.val.length() == 0 && t.created:
 			t.db.remove(t.key) // made and left empty: it never existed
 		case t.val.length() == 0:
-			cur.mod = t.db.stamp() // its last change is its deletion
-			t.db.gone.add(t.key, cur.mod)
+			t.db.gone.add(t.key, t.db.stamp()) // its last change is its deletion
 			t.db.remove(t.key)
 		default:
 			// A write looks the key up: its LRU stamp is renewed even
 			// when nothing changed, as in Redis; its mod only on a change.
 			lru := c.lru()
-			if !t.unchanged || cur.lru != lru {
+			if !t.unchanged || p.lru != lru {
+				cur := *p
 				if !t.unchanged {
 					cur.mod = t.db.stamp()
 				}
 				cur.lru = lru
-				t.db.keys.SetHint(cur, &hint)
+				t.db.keys.put(cur)
 			}
 			if isBlockingType(t.val) {
 				c.fsm.signalReady(t.dbi, t.key)

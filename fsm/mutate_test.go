@@ -15,8 +15,8 @@ func checkUsedMemory(t *testing.T, f *FSM, after string) {
 	t.Helper()
 	for i, db := range f.dbs {
 		var sum int64
-		db.keys.Scan(func(it item) bool {
-			sum += itemSize(&it)
+		db.keys.each(func(it *item) bool {
+			sum += itemSize(it)
 			return true
 		})
 		if sum != db.used {
@@ -135,7 +135,7 @@ func TestUsedMemoryAccounting(t *testing.T) {
 		checkUsedMemory(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		checkAllZSets(t, tf.f, strconv.Itoa(i)+" "+args[0])
 		for db := range 2 {
-			tf.f.dbs[db].keys.Scan(func(it item) bool {
+			tf.f.dbs[db].keys.each(func(it *item) bool {
 				if s, ok := it.val.(*setValue); ok {
 					setEncs[s.enc] = true
 					if err := checkSet(s); err != nil {

@@ -28,8 +28,8 @@ func cmdScan(c *Ctx, args [][]byte) {
 	}
 	var keys []string
 	next := scanPage(opts.count, func(yield func(uint64) bool) {
-		c.db.keys.Ascend(item{hash: cursor}, func(it item) bool {
-			if !yield(it.hash) {
+		c.db.keys.ascend(cursor, func(hash uint64, it *item) bool {
+			if !yield(hash) {
 				return false
 			}
 			switch {

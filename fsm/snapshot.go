@@ -33,7 +33,7 @@ const (
 // share nodes with the live ones until Apply changes them, so taking it costs
 // O(databases) and Persist may read it while Apply goes on.
 type snapshot struct {
-	dbs      [NumDatabases]*btree.BTreeG[item]
+	dbs      [NumDatabases]*btree.BTreeG[slot]
 	volatile [NumDatabases]int
 	watch    [NumDatabases]watchState // copies, without at
 	nodes    map[string]string
@@ -111,7 +111,7 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 		if err := errors.Join(w.WriteSelectDB(i), w.WriteResizeDB(uint64(keys.Len()), uint64(s.volatile[i]))); err != nil {
 			return err
 		}
-		keys.Scan(func(it item) bool {
+		scanSlots(keys, func(it *item) bool {
 			if !canonical {
 				// Redis writes idle times only under an LRU policy but
 				// loads them always: the keys keep their OBJECT IDLETIME
@@ -138,7 +138,7 @@ func (s *snapshot) writeRDB(out io.Writer, canonical bool) error {
 // the old data set untouched.
 func (f *FSM) Restore(rc io.ReadCloser) error {
 	defer rc.Close()
-	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10), f.limits.Load(), &f.index)
+	st, err := readRDB(bufio.NewReaderSize(rc, 64<<10), f.limits.Load(), &f.index, &f.gen)
 	if err != nil {
 		return fmt.Errorf("restore snapshot: %w", err)
 	}
@@ -176,11 +176,11 @@ type restored struct {
 }
 
 // readRDB loads an RDB stream into fresh databases, whose changes will be
-// stamped with *at.
-func readRDB(r io.Reader, lim *Limits, at *uint64) (*restored, error) {
+// stamped with *at and whose records belong to generation *gen.
+func readRDB(r io.Reader, lim *Limits, at *uint64, gen *uint32) (*restored, error) {
 	st := &restored{nodes: make(map[string]string)}
 	for i := range st.dbs {
-		st.dbs[i] = newDB(at)
+		st.dbs[i] = newDB(at, gen)
 	}
 	rr, err := rdb.NewReader(r)
 	if err != nil {

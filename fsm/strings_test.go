@@ -1146,9 +1146,9 @@ func TestStringsDontAlias(t *testing.T) {
 	tf.write("append", "s", "def")
 	tf.write("setrange", "s", "0", "X")
 	tf.write("incrbyfloat", "n", "1")
-	it, ok := snap.(*snapshot).dbs[0].Get(item{hash: keyHash("s"), key: "s"})
-	if !ok || string(it.val.(stringValue)) != "abc" {
-		t.Errorf("snapshot sees %q, want abc", it.val)
+	s, ok := snap.(*snapshot).dbs[0].Get(slot{hash: keyHash("s"), it: &item{key: "s"}})
+	if !ok || string(s.it.val.(stringValue)) != "abc" {
+		t.Errorf("snapshot sees %q, want abc", s.it.val)
 	}
 	if got := tf.read("get", "s"); got != bulkR("Xbcdef") {
 		t.Errorf("get s = %q", got)

@@ -42,7 +42,7 @@ func (w *watchState) empty() bool {
 }
 
 // encodeWatch encodes database db's bookkeeping and the mods of keys.
-func encodeWatch(db int, w *watchState, keys *btree.BTreeG[item]) []byte {
+func encodeWatch(db int, w *watchState, keys *btree.BTreeG[slot]) []byte {
 	g := &w.gone
 	b := binary.AppendUvarint(nil, uint64(db))
 	for _, v := range []uint64{w.changed, w.swapped, g.floor, g.recentMax, g.olderMax} {
@@ -51,7 +51,7 @@ func encodeWatch(db int, w *watchState, keys *btree.BTreeG[item]) []byte {
 	b = appendTombstones(b, g.recent)
 	b = appendTombstones(b, g.older)
 	b = binary.AppendUvarint(b, uint64(keys.Len()))
-	keys.Scan(func(it item) bool {
+	scanSlots(keys, func(it *item) bool {
 		b = binary.AppendUvarint(b, it.mod)
 		return true
 	})

@@ -469,7 +469,7 @@ func checkZSetInvariants(z *zsetValue) error {
 func checkAllZSets(t *testing.T, f *FSM, after string) {
 	t.Helper()
 	for i, db := range f.dbs {
-		db.keys.Scan(func(it item) bool {
+		db.keys.each(func(it *item) bool {
 			if z, ok := it.val.(*zsetValue); ok {
 				if err := checkZSetInvariants(z); err != nil {
 					t.Fatalf("after %s: db %d key %q: %v", after, i, it.key, err)
