@@ -898,6 +898,8 @@ func (rd *Reader) readCommands(leftover *int) ([]Command, error) {
 // rd.buf[rd.start:rd.end].
 func (rd *Reader) parseCommands() ([]Command, error) {
 	var cmds []Command
+	first := rd.start
+	var argv [][]byte // the Args of this batch's multibulk commands
 	for rd.start < rd.end {
 		b := rd.buf[rd.start:rd.end]
 		var cmd Command
@@ -905,7 +907,7 @@ func (rd *Reader) parseCommands() ([]Command, error) {
 		var err error
 		if b[0] == '*' || rd.mb.active {
 			// resp formatted command
-			cmd, n, err = rd.parseMultibulk(b)
+			cmd, n, err = rd.parseMultibulk(b, &argv)
 		} else {
 			// just a plain text command
 			cmd, n, err = parseInline(b)
@@ -923,7 +925,33 @@ func (rd *Reader) parseCommands() ([]Command, error) {
 			cmds = append(cmds, cmd)
 		}
 	}
+	if rd.rd != nil && len(cmds) > 0 {
+		detach(cmds, rd.buf[first:rd.start])
+	}
 	return cmds, nil
+}
+
+// detach gives the multibulk commands among cmds, parsed in place from
+// region (the bytes they were read into, which the next read reuses), one
+// copy of region to share, where upstream copied each command on its own:
+// one allocation per batch instead of one per command. A multibulk
+// command's Raw is a slice of region and its Args slices of Raw, so their
+// offsets come from their capacities; inline commands own their bytes.
+func detach(cmds []Command, region []byte) {
+	buf := append([]byte(nil), region...)
+	for i := range cmds {
+		c := &cmds[i]
+		off := cap(region) - cap(c.Raw)
+		if len(c.Raw) == 0 || off < 0 || off >= len(region) || &region[off] != &c.Raw[0] {
+			continue // inline: not a slice of region
+		}
+		raw := buf[off : off+len(c.Raw)]
+		for j, a := range c.Args {
+			o := cap(c.Raw) - cap(a)
+			c.Args[j] = raw[o : o+len(a)]
+		}
+		c.Raw = raw
+	}
 }
 
 // fill reads more data into rd.buf. The buffer only grows when it is full of
@@ -1016,7 +1044,7 @@ func parseCountLine(b []byte, at int, tooBig, invalid error) (
 // parseMultibulk parses the RESP multibulk request at the start of b,
 // resuming from rd.mb when an earlier call found it incomplete. n is the
 // number of bytes consumed, zero when the request is not complete yet.
-func (rd *Reader) parseMultibulk(b []byte) (cmd Command, n int, err error) {
+func (rd *Reader) parseMultibulk(b []byte, argv *[][]byte) (cmd Command, n int, err error) {
 	st := &rd.mb
 	if !st.active {
 		count, next, err := parseCountLine(b, 0, errTooBigMbulkCountStr,
@@ -1073,20 +1101,25 @@ func (rd *Reader) parseMultibulk(b []byte) (cmd Command, n int, err error) {
 		st.need = 0
 	}
 	n = st.pos
-	if rd.rd != nil {
-		// make a raw copy of the entire command when
-		// there's a underlying reader.
-		cmd.Raw = append([]byte(nil), b[:n]...)
-	} else {
-		// just assign the slice
-		cmd.Raw = b[:n]
+	// Raw is a slice of the read buffer: with an underlying reader,
+	// parseCommands copies the batch's commands out at once (detach).
+	cmd.Raw = b[:n]
+	// slice up the raw command into the args based on the recorded
+	// marks, appended to the batch's argv (one backing array for the
+	// Args of many commands; capped, so an append to one command's Args
+	// cannot reach the next's).
+	if *argv == nil {
+		n := st.count
+		if n < 32 {
+			n = 32
+		}
+		*argv = make([][]byte, 0, n)
 	}
-	cmd.Args = make([][]byte, st.count)
-	// slice up the raw command into the args based on
-	// the recorded marks.
+	from := len(*argv)
 	for h := 0; h < len(st.marks); h += 2 {
-		cmd.Args[h/2] = cmd.Raw[st.marks[h]:st.marks[h+1]]
+		*argv = append(*argv, cmd.Raw[st.marks[h]:st.marks[h+1]])
 	}
+	cmd.Args = (*argv)[from:len(*argv):len(*argv)]
 	marks := st.marks[:0]
 	if cap(marks) > 1024 {
 		marks = nil
