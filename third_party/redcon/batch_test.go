@@ -3,6 +3,7 @@ package redcon
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"testing"
 )
 
@@ -97,6 +98,39 @@ func BenchmarkReadPipeline(b *testing.B) {
 		cmds, err := rd.ReadCommands()
 		if err != nil || len(cmds) != 16 {
 			b.Fatal(err, len(cmds))
+		}
+	}
+}
+
+// A batch holding a big request gives each command its own bytes (and
+// Args array), so a small command kept for long does not keep the big
+// one's bytes alive. A small batch shares one copy.
+func TestDetachCopiesEachCommandOfABigBatch(t *testing.T) {
+	for _, size := range []int{100, sharedCopyMax} {
+		big := bytes.Repeat([]byte("v"), size)
+		var region []byte
+		region = append(region, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$"...)
+		region = append(region, strconv.Itoa(size)+"\r\n"...)
+		region = append(region, big...)
+		region = append(region, "\r\n*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n"...)
+		rd := &Reader{buf: region, end: len(region)} // no underlying reader: commands stay in region
+		cmds, err := rd.parseCommands()
+		if err != nil || len(cmds) != 2 {
+			t.Fatalf("size %d: %d commands, %v", size, len(cmds), err)
+		}
+		detach(cmds, region)
+		for i := range region {
+			region[i] = 'X'
+		}
+		set, blpop := cmds[0], cmds[1]
+		if string(blpop.Args[0]) != "BLPOP" || string(blpop.Args[2]) != "0" || !bytes.Equal(set.Args[2], big) {
+			t.Fatalf("size %d: commands %q, %q…", size, blpop.Args, set.Args[:2])
+		}
+		// In one shared copy the BLPOP's bytes follow the SET's.
+		n := len(set.Raw)
+		shares := n < cap(set.Raw) && &set.Raw[:n+1][n] == &blpop.Raw[0]
+		if want := size < sharedCopyMax; shares != want {
+			t.Errorf("size %d: BLPOP shares the SET's copy: %v, want %v", size, shares, want)
 		}
 	}
 }

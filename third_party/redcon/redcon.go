@@ -931,26 +931,44 @@ func (rd *Reader) parseCommands() ([]Command, error) {
 	return cmds, nil
 }
 
+// sharedCopyMax is the largest batch whose commands share one copy of
+// their bytes and one Args array. A larger batch holds a big request, and
+// its commands get their own, as upstream gave them: a command kept for
+// long (a blocked BLPOP, a queued MULTI) must not keep a big neighbour's
+// bytes alive.
+const sharedCopyMax = 64 << 10
+
 // detach gives the multibulk commands among cmds, parsed in place from
 // region (the bytes they were read into, which the next read reuses), one
 // copy of region to share, where upstream copied each command on its own:
-// one allocation per batch instead of one per command. A multibulk
-// command's Raw is a slice of region and its Args slices of Raw, so their
-// offsets come from their capacities; inline commands own their bytes.
+// one allocation per batch instead of one per command (their Args already
+// share one array, see parseMultibulk). A multibulk command's Raw is a
+// slice of region and its Args slices of Raw, so their offsets come from
+// their capacities; inline commands own their bytes.
 func detach(cmds []Command, region []byte) {
-	buf := append([]byte(nil), region...)
+	var buf []byte
+	shared := len(region) <= sharedCopyMax
+	if shared {
+		buf = append([]byte(nil), region...)
+	}
 	for i := range cmds {
 		c := &cmds[i]
 		off := cap(region) - cap(c.Raw)
 		if len(c.Raw) == 0 || off < 0 || off >= len(region) || &region[off] != &c.Raw[0] {
 			continue // inline: not a slice of region
 		}
-		raw := buf[off : off+len(c.Raw)]
+		var raw []byte
+		var args [][]byte
+		if shared {
+			raw, args = buf[off:off+len(c.Raw)], c.Args
+		} else {
+			raw, args = append([]byte(nil), c.Raw...), make([][]byte, len(c.Args))
+		}
 		for j, a := range c.Args {
 			o := cap(c.Raw) - cap(a)
-			c.Args[j] = raw[o : o+len(a)]
+			args[j] = raw[o : o+len(a)]
 		}
-		c.Raw = raw
+		c.Raw, c.Args = raw, args
 	}
 }
 
