@@ -298,10 +298,18 @@ func cmdFlushAll(c *Ctx, args [][]byte) {
 }
 
 // flushDB replaces database i with an empty one that inherits its WATCH
-// bookkeeping.
+// bookkeeping: each of its keys as deleted, as Redis touches each watched
+// key the flush removes, while the tombstones can hold them all; past
+// that, a floor that fails every guard from before the old database's
+// last change (safe, and O(1) for a big database).
 func (f *FSM) flushDB(i int) {
+	old := f.dbs[i]
 	db := newDB(&f.index, &f.gen)
-	db.inheritWatch(&f.dbs[i].watchState)
+	if old.Len() <= goneGeneration {
+		db.inheritDeletions(old)
+	} else {
+		db.inheritWatch(&old.watchState)
+	}
 	f.dbs[i] = db
 }
 

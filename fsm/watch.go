@@ -17,10 +17,13 @@ package fsm
 //     the item deleted), a bounded map that forgets its oldest half at a
 //     time, raising a floor: any answer about a forgotten deletion is
 //     "maybe" (abort);
-//   - FLUSHDB and FLUSHALL forget every key of a database at once: the
-//     new database starts with the floor at the highest index stamped in
-//     the old one, so a guard aborts only if that database changed after
-//     the WATCH;
+//   - FLUSHDB and FLUSHALL record each key they remove as deleted (the
+//     new database inherits the tombstones), so a guard fails for a key
+//     the flush removed and holds for one that was missing, as in Redis.
+//     A database with more keys than the tombstones hold is forgotten at
+//     once instead: the new one starts with the floor at the highest
+//     index stamped in the old one, so every guard on it from before its
+//     last change aborts;
 //   - SWAPDB records its index in both databases: any guard on them from
 //     before it aborts.
 //
@@ -61,6 +64,20 @@ func (w *watchState) inheritWatch(old *watchState) {
 	w.swapped = old.swapped
 	w.gone.floor = max(old.gone.floor, old.changed, old.gone.recentMax, old.gone.olderMax)
 	w.changed = old.changed
+}
+
+// inheritDeletions carries the bookkeeping of old, emptied by FLUSHDB or
+// FLUSHALL, over to its replacement with each key of old recorded as
+// deleted, as db.delete records one: a guard then fails for a key the
+// flush removed (unless the watcher saw it expired and it has not changed
+// since) and holds for one that was missing, as in Redis.
+func (db *DB) inheritDeletions(old *DB) {
+	db.swapped, db.changed = old.swapped, old.changed
+	db.gone = old.gone // old is discarded; a snapshot has its own copy of recent
+	old.keys.each(func(it *item) bool {
+		db.gone.add(it.key, it.mod)
+		return true
+	})
 }
 
 // tombstones remember the keys deleted lately: key → mod of the item

@@ -141,10 +141,17 @@ var guardCases = []guardCase{
 	{name: "flushed", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}},
 	{name: "flushall", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"FLUSHALL"}}},
 	{name: "missing key, database flushed unchanged", setup: [][]string{{"SET", "x", "v"}}, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}, runs: true},
-	// Redis runs this one (k never existed); here the flush forgets
-	// which keys changed since the WATCH, so it aborts: safe.
-	{name: "missing key, database changed then flushed", watch: []string{"k"}, between: [][]string{{"SET", "x", "v"}, {"FLUSHDB"}}},
+	// As in Redis: k never existed, the flush removed other keys only.
+	{name: "missing key, database changed then flushed", watch: []string{"k"}, between: [][]string{{"SET", "x", "v"}, {"FLUSHDB"}}, runs: true},
+	{name: "missing key, other key deleted then database flushed", setup: [][]string{{"SET", "x", "v"}}, watch: []string{"k"}, between: [][]string{{"DEL", "x"}, {"SET", "y", "v"}, {"FLUSHALL"}}, runs: true},
 	{name: "missing key, database created and flushed", watch: []string{"k"}, between: [][]string{{"SET", "k", "v"}, {"FLUSHALL"}}},
+	{name: "missing key, created, deleted, database flushed", watch: []string{"k"}, between: [][]string{{"SET", "k", "v"}, {"DEL", "k"}, {"FLUSHDB"}}},
+	{name: "expired key flushed", setup: [][]string{{"SET", "k", "v", "PX", "100"}}, advance: -1, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}, runs: true},
+	{name: "live key expires, then flushed", setup: [][]string{{"SET", "k", "v", "PX", "100"}}, watch: []string{"k"}, advance: 200, between: [][]string{{"FLUSHDB"}}},
+	// A database too big for the tombstones is forgotten at once: every
+	// guard from before its last change fails (Redis would run this one).
+	{name: "missing key, big database changed then flushed", setup: [][]string{bigMSet(goneGeneration + 1)}, watch: []string{"k"}, between: [][]string{{"SET", "x", "v"}, {"FLUSHDB"}}},
+	{name: "missing key, big database flushed unchanged", setup: [][]string{bigMSet(goneGeneration + 1)}, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}, runs: true},
 	{name: "swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "0", "1"}}},
 	{name: "other databases swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "2", "1"}}, runs: true},
 	{name: "string appended to", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"APPEND", "k", "w"}}},
@@ -165,6 +172,15 @@ var guardCases = []guardCase{
 	{name: "hash field kept", setup: [][]string{{"HSET", "k", "f", "v"}}, watch: []string{"k"}, between: [][]string{{"HSETNX", "k", "f", "w"}}, runs: true},
 	{name: "hash field set to its value", setup: [][]string{{"HSET", "k", "f", "v"}}, watch: []string{"k"}, between: [][]string{{"HSET", "k", "f", "v"}}},
 	{name: "read only", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"GET", "k"}, {"STRLEN", "k"}}, runs: true},
+}
+
+// bigMSet is an MSET of n keys.
+func bigMSet(n int) []string {
+	cmd := []string{"MSET"}
+	for i := range n {
+		cmd = append(cmd, "key:"+strconv.Itoa(i), "v")
+	}
+	return cmd
 }
 
 func TestWatchGuards(t *testing.T) {
