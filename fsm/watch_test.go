@@ -106,6 +106,7 @@ func TestBlockCommandsRunInTheirDatabases(t *testing.T) {
 type guardCase struct {
 	name    string
 	setup   [][]string
+	many    int // keys set before setup (manyKeys)
 	watch   []string
 	between [][]string // each its own entry, after WATCH
 	advance int64      // ms the clock moves after WATCH
@@ -150,8 +151,8 @@ var guardCases = []guardCase{
 	{name: "live key expires, then flushed", setup: [][]string{{"SET", "k", "v", "PX", "100"}}, watch: []string{"k"}, advance: 200, between: [][]string{{"FLUSHDB"}}},
 	// A database too big for the tombstones is forgotten at once: every
 	// guard from before its last change fails (Redis would run this one).
-	{name: "missing key, big database changed then flushed", setup: [][]string{bigMSet(goneGeneration + 1)}, watch: []string{"k"}, between: [][]string{{"SET", "x", "v"}, {"FLUSHDB"}}},
-	{name: "missing key, big database flushed unchanged", setup: [][]string{bigMSet(goneGeneration + 1)}, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}, runs: true},
+	{name: "missing key, big database changed then flushed", many: goneGeneration + 1, watch: []string{"k"}, between: [][]string{{"SET", "x", "v"}, {"FLUSHDB"}}},
+	{name: "missing key, big database flushed unchanged", many: goneGeneration + 1, watch: []string{"k"}, between: [][]string{{"FLUSHDB"}}, runs: true},
 	{name: "swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "0", "1"}}},
 	{name: "other databases swapped", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"SWAPDB", "2", "1"}}, runs: true},
 	{name: "string appended to", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"APPEND", "k", "w"}}},
@@ -174,20 +175,14 @@ var guardCases = []guardCase{
 	{name: "read only", setup: [][]string{{"SET", "k", "v"}}, watch: []string{"k"}, between: [][]string{{"GET", "k"}, {"STRLEN", "k"}}, runs: true},
 }
 
-// bigMSet is an MSET of n keys.
-func bigMSet(n int) []string {
-	cmd := []string{"MSET"}
-	for i := range n {
-		cmd = append(cmd, "key:"+strconv.Itoa(i), "v")
-	}
-	return cmd
-}
-
 func TestWatchGuards(t *testing.T) {
 	for _, c := range guardCases {
 		t.Run(c.name, func(t *testing.T) {
 			tf := newTestFSM(t)
 			tf.watch() // the first transaction entry
+			if c.many > 0 {
+				tf.manyKeys(c.many)
+			}
 			for _, cmd := range c.setup {
 				tf.write(cmd...)
 			}

@@ -4,23 +4,9 @@ import (
 	"bytes"
 	"io"
 	"strconv"
+	"strings"
 	"testing"
 )
-
-// chunks is a reader that returns one chunk per Read.
-type chunks [][]byte
-
-func (c *chunks) Read(p []byte) (int, error) {
-	if len(*c) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, (*c)[0])
-	(*c)[0] = (*c)[0][n:]
-	if len((*c)[0]) == 0 {
-		*c = (*c)[1:]
-	}
-	return n, nil
-}
 
 // The commands of a batch share one copy of the bytes they were read
 // from: they must keep their arguments and Raw when the next read reuses
@@ -29,8 +15,8 @@ func (c *chunks) Read(p []byte) (int, error) {
 func TestReaderBatchOwnsItsBytes(t *testing.T) {
 	first := "*2\r\n$3\r\nGET\r\n$1\r\na\r\nSET \"b c\" d\r\n*3\r\n$3\r\nSET\r\n$2\r\nkk\r\n$2\r\nvv\r\n"
 	second := "*2\r\n$3\r\nDEL\r\n$1\r\nz\r\n*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n"
-	src := chunks{[]byte(first), []byte(second)}
-	rd := NewReader(&src)
+	// A MultiReader reads from one source at a time: two reads.
+	rd := NewReader(io.MultiReader(strings.NewReader(first), strings.NewReader(second)))
 	cmds, err := rd.ReadCommands()
 	if err != nil {
 		t.Fatal(err)
