@@ -1,6 +1,9 @@
 package fsm
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Ctx is the context one command runs in: the selected database, the time
 // and randomness it may use, and the buffer its reply is appended to.
@@ -63,7 +66,7 @@ func (c *Ctx) rand() uint64 {
 // lookup returns the live item of key. A write removes an expired key it
 // meets (every node does so at the same entry time); a read only hides it.
 func (c *Ctx) lookup(key []byte) (item, bool) {
-	return c.lookupIn(c.db, string(key))
+	return c.lookupIn(c.db, stringView(key))
 }
 
 func (c *Ctx) lookupIn(db *DB, key string) (item, bool) {
@@ -73,7 +76,9 @@ func (c *Ctx) lookupIn(db *DB, key string) (item, bool) {
 	}
 	if it.expired(c.now) {
 		if c.write {
-			db.delete(key)
+			// A copy: the deletion keeps the name, and lookup's key is
+			// the caller's bytes, converted without a copy of its own.
+			db.delete(strings.Clone(key))
 		}
 		return item{}, false
 	}

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"io"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -76,5 +77,29 @@ func BenchmarkPersist(b *testing.B) {
 		if err := f.WriteRDB(io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkReadPipelinedGets is the per-command cost of 16 GETs of random
+// keys in one Read, as a pipelining client sends them: the keyspace is
+// far larger than the CPU's caches, so each lookup's cache misses count.
+func BenchmarkReadPipelinedGets(b *testing.B) {
+	for _, n := range []int{1000, 10_000, 30_000, 100_000, 1_000_000} {
+		b.Run(strconv.Itoa(n)+"-keys", func(b *testing.B) {
+			f := New()
+			loadKeys(b, f, n)
+			r := rand.New(rand.NewPCG(1, 2))
+			cmds := make([][][]byte, 1<<14)
+			for i := range cmds {
+				cmds[i] = [][]byte{[]byte("GET"), []byte("key:" + strconv.Itoa(r.IntN(n)))}
+			}
+			buf := make([]byte, 0, 1024)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i += 16 {
+				at := i % len(cmds)
+				buf = f.Read(buf[:0], 0, 1, 1, cmds[at:at+16]...)
+			}
+		})
 	}
 }

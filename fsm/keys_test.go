@@ -576,7 +576,7 @@ func TestScanKeepsEqualHashesTogether(t *testing.T) {
 	for i := range 5 {
 		forged[fmt.Sprintf("b%d", i)] = 20
 	}
-	db.keys.hash = func(key string) uint64 { return forged[key] }
+	db.keys.forged = forged
 	for key := range forged {
 		db.set(item{key: key, val: stringValue("v")})
 	}

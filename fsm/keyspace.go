@@ -29,8 +29,11 @@ type keyspace struct {
 	spill map[string]*item
 	order *btree.BTreeG[slot]
 	gen   *uint32 // the FSM's snapshot generation
-	// hash is keyHash; tests forge collisions by replacing it.
-	hash func(string) uint64
+	// forged, set only by tests, gives the listed keys made-up hashes
+	// (collisions). A map rather than a replaceable function: a call
+	// through a function value makes every key passed in escape, and a
+	// lookup would then copy its key to the heap.
+	forged map[string]uint64
 }
 
 // slot is a key's place in the ordered tree. The hash is kept beside the
@@ -61,8 +64,17 @@ func newKeyspace(gen *uint32) keyspace {
 		index: make(map[uint64]*item),
 		order: btree.NewBTreeGOptions(slotLess, btree.Options{NoLocks: true}),
 		gen:   gen,
-		hash:  keyHash,
 	}
+}
+
+// hash is key's place in index and order: keyHash, or a forged hash.
+func (k *keyspace) hash(key string) uint64 {
+	if k.forged != nil {
+		if h, ok := k.forged[key]; ok {
+			return h
+		}
+	}
+	return keyHash(key)
 }
 
 // len is the number of keys, expired or not.

@@ -14,7 +14,11 @@ import (
 func TestKeyspaceAgreesWithAMap(t *testing.T) {
 	var gen uint32
 	k := newKeyspace(&gen)
-	k.hash = func(key string) uint64 { return keyHash(key) & 3 }
+	k.forged = map[string]uint64{}
+	for i := range 40 {
+		key := fmt.Sprintf("k%d", i)
+		k.forged[key] = keyHash(key) & 3
+	}
 	want := map[string]int64{}
 	type frozenCopy struct {
 		keys map[string]int64

@@ -1,8 +1,10 @@
 package fsm
 
 import (
+	"context"
 	"io"
 	"math/rand/v2"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"testing"
@@ -23,6 +25,9 @@ import (
 // The keys: 500k strings, 100k each of small hashes, lists, sets and
 // sorted sets (8 elements, packed encodings), and 100 large ones of each
 // collection type (1,000 elements, tree and quicklist encodings).
+//
+// Each Apply is a trace region ("apply", and "persist" for the writer), so
+// that an execution trace (-trace) shows what a long Apply waited for.
 func BenchmarkApplyDuringPersist(b *testing.B) {
 	for range b.N {
 		f := New()
@@ -33,7 +38,9 @@ func BenchmarkApplyDuringPersist(b *testing.B) {
 			b.Fatal(err)
 		}
 		done := make(chan error, 1)
-		go func() { done <- s.Persist(&discardSink{}) }()
+		go func() {
+			trace.WithRegion(context.Background(), "persist", func() { done <- s.Persist(&discardSink{}) })
+		}()
 		busy := applyWhile(f, done)
 		b.ReportMetric(float64(idle.max.Microseconds()), "idle-max-µs")
 		b.ReportMetric(float64(idle.p99.Microseconds()), "idle-p99-µs")
@@ -80,7 +87,7 @@ func applyWhile(f *FSM, done <-chan error) applyStats {
 		data := e.Encode(nil)
 		mixedIndex++
 		start := time.Now()
-		f.Apply(&raft.Log{Index: mixedIndex, Type: raft.LogCommand, Data: data})
+		trace.WithRegion(context.Background(), "apply", func() { f.Apply(&raft.Log{Index: mixedIndex, Type: raft.LogCommand, Data: data}) })
 		times = append(times, time.Since(start))
 	}
 	slices.Sort(times)
