@@ -16,6 +16,8 @@ type Ctx struct {
 	rng   uint64 // splitmix64 state, seeded from the entry
 	lim   *Limits
 	out   []byte
+	// warmed keeps what warm loaded, so that its loads are not dead code.
+	warmed uintptr
 	// touched are the collections the running command changes in place
 	// (writable); settle accounts for them once it returns.
 	touched []touch

@@ -123,6 +123,9 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 func (f *FSM) applyCommands(e *Entry) *Result {
 	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed, lim: f.limits.Load()}
 	ends := make([]int, len(e.Cmds))
+	if len(e.Cmds) > 1 {
+		c.warmEntry(e.Cmds)
+	}
 	for i, cmd := range e.Cmds {
 		if cmd.Block != nil {
 			c.execBlock(cmd.Block)
@@ -170,6 +173,9 @@ func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte)
 	f.mu.RLock()
 	c := f.readCtx(dst, now, seed)
 	c.selectDB(db)
+	if len(cmds) > 1 {
+		c.warm(cmds)
+	}
 	for _, args := range cmds {
 		c.exec(args)
 	}

@@ -38,6 +38,32 @@ func BenchmarkApplySet(b *testing.B) {
 	}
 }
 
+// BenchmarkApplySetRandom is the per-command cost of applying entries of
+// 50 SETs to random existing keys of a large keyspace, where each
+// command's lookup misses the CPU's caches.
+func BenchmarkApplySetRandom(b *testing.B) {
+	const n = 1_000_000
+	f := New()
+	loadKeys(b, f, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	entries := make([][]byte, 256)
+	for i := range entries {
+		cmds := make([]Cmd, 50)
+		for j := range cmds {
+			cmds[j] = Cmd{Args: [][]byte{[]byte("SET"), []byte("key:" + strconv.Itoa(r.IntN(n))), []byte("value")}}
+		}
+		e := Entry{Type: EntryCommands, Time: 1, Cmds: cmds}
+		entries[i] = e.Encode(nil)
+	}
+	index := uint64(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 50 {
+		index++
+		f.Apply(&raft.Log{Index: index, Type: raft.LogCommand, Data: entries[i/50%len(entries)]})
+	}
+}
+
 // BenchmarkReadGet is the cost of one GET on the read path.
 func BenchmarkReadGet(b *testing.B) {
 	f := New()
