@@ -113,6 +113,16 @@ func parseInt(b []byte) (int64, bool) {
 	if b[0] == '+' || (b[0] == '0' && len(b) > 1) || (b[0] == '-' && (len(b) == 1 || b[1] == '0')) {
 		return 0, false
 	}
+	// Digits only past the sign, checked here: strconv's error for text
+	// allocates, and most values a SET stores are not numbers.
+	for _, ch := range b[1:] {
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+	}
+	if ch := b[0]; ch != '-' && (ch < '0' || ch > '9') {
+		return 0, false
+	}
 	n, err := strconv.ParseInt(string(b), 10, 64)
 	return n, err == nil
 }
