@@ -447,6 +447,9 @@ func handle(s *Server, c *conn) {
 	}()
 
 	err = func() error {
+		// One method value for the connection: taken in the loop, it was
+		// an allocation per read.
+		flush := c.wr.Flush
 		// read commands and feed back to the client
 		for {
 			// read pipeline commands
@@ -481,7 +484,7 @@ func handle(s *Server, c *conn) {
 				return nil
 			}
 			if s.flushVia != nil && len(c.wr.b) > 0 {
-				if err := s.flushVia(c, len(c.wr.b), c.wr.Flush); err != nil {
+				if err := s.flushVia(c, len(c.wr.b), flush); err != nil {
 					return err
 				}
 				continue
