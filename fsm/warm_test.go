@@ -91,15 +91,7 @@ func TestWarmEntryChangesNothing(t *testing.T) {
 			t.Fatalf("entry %d: warmed replies %q, cold %q", i, got, want)
 		}
 	}
-	dw, err := warm.f.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dc, err := cold.f.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if dw != dc {
+	if dw, dc := digestOf(t, warm.f), digestOf(t, cold.f); dw != dc {
 		t.Fatalf("digests differ: warmed %x, cold %x", dw, dc)
 	}
 }
