@@ -123,7 +123,7 @@ func (f *FSM) applyEntry(data []byte) interface{} {
 func (f *FSM) applyCommands(e *Entry) *Result {
 	c := &Ctx{fsm: f, now: f.clock, write: true, rng: e.Seed, lim: f.limits.Load()}
 	ends := make([]int, len(e.Cmds))
-	if len(e.Cmds) > 1 {
+	if len(e.Cmds) > 1 || len(e.Cmds) == 1 && len(e.Cmds[0].Args) > 2 { // more than one key, maybe
 		c.warmEntry(e.Cmds)
 	}
 	for i, cmd := range e.Cmds {
@@ -173,7 +173,7 @@ func (f *FSM) Read(dst []byte, db int, now int64, seed uint64, cmds ...[][]byte)
 	f.mu.RLock()
 	c := f.readCtx(dst, now, seed)
 	c.selectDB(db)
-	if len(cmds) > 1 {
+	if len(cmds) > 1 || len(cmds) == 1 && len(cmds[0]) > 2 { // more than one key, maybe
 		c.warm(cmds)
 	}
 	for _, args := range cmds {

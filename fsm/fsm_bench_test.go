@@ -38,6 +38,28 @@ func BenchmarkApplySet(b *testing.B) {
 	}
 }
 
+// BenchmarkReadMGet is the per-key cost of MGETs of 16 random keys of a
+// million, one command per Read.
+func BenchmarkReadMGet(b *testing.B) {
+	const n = 1_000_000
+	f := New()
+	loadKeys(b, f, n)
+	r := rand.New(rand.NewPCG(1, 2))
+	cmds := make([][][]byte, 1024)
+	for i := range cmds {
+		cmds[i] = [][]byte{[]byte("MGET")}
+		for range 16 {
+			cmds[i] = append(cmds[i], []byte("key:"+strconv.Itoa(r.IntN(n))))
+		}
+	}
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 16 {
+		buf = f.Read(buf[:0], 0, 1, 1, cmds[i/16%len(cmds)])
+	}
+}
+
 // BenchmarkApplySetRandom is the per-command cost of applying entries of
 // 50 SETs to random existing keys of a large keyspace, where each
 // command's lookup misses the CPU's caches.

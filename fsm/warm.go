@@ -1,6 +1,9 @@
 package fsm
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Warming: loading into the CPU's caches what the keys of a batch of
 // commands will touch (the index, the record, the key's name, a string's
@@ -8,12 +11,12 @@ import "bytes"
 //
 // A lookup in a keyspace much larger than the caches is a chain of
 // dependent cache misses: the index, then the record, then the name and
-// the value. One command's chain cannot overlap itself, but the commands
-// of a pipeline, or of a log entry, are independent: walking their keys a
-// step at a time, each step for up to warmBatch keys, keeps that many
-// misses in flight at once, and the commands then find their keys cached.
-// Only loads: warming changes nothing, so whatever lock the caller holds
-// for the commands is enough.
+// the value. One key's chain cannot overlap itself, but the keys of a
+// pipeline, of a log entry or of one multi-key command are independent:
+// walking them a step at a time, each step for up to warmBatch keys,
+// keeps that many misses in flight at once, and the commands then find
+// their keys cached. Only loads: warming changes nothing, so whatever
+// lock the caller holds for the commands is enough.
 
 // warmBatch is how many keys a warmer takes a step further at a time:
 // about as many cache misses as a core keeps in flight.
@@ -24,10 +27,14 @@ const warmBatch = 16
 // own walk.
 var warmMinKeys = 1 << 14
 
-// warmer walks the first keys of commands in batches of warmBatch.
+// warmer walks the keys of commands, at the positions the command table
+// gives, in batches of warmBatch.
 type warmer struct {
-	recs [warmBatch]*item
-	n    int
+	keys   [warmBatch]string
+	spaces [warmBatch]*keyspace
+	n      int
+	// walked counts the keys of batches already walked.
+	walked int
 	// sum keeps what the loads read, so that they are not dead code.
 	sum uintptr
 	// name and cmd are the last command looked up: pipelines repeat one.
@@ -35,34 +42,57 @@ type warmer struct {
 	cmd  *Command
 }
 
-// add takes the first key of args, if its command has one, towards the
-// next batch.
+// add takes the keys of args towards the next batch.
 func (w *warmer) add(k *keyspace, args [][]byte) {
 	if len(args) < 2 || k.len() < warmMinKeys {
 		return
 	}
-	if w.cmd == nil || !bytes.Equal(args[0], w.name) {
-		w.name, w.cmd = args[0], LookupArgs(args)
-	}
-	if w.cmd == nil || w.cmd.FirstKey != 1 {
+	cmd := w.lookup(args)
+	if cmd == nil || cmd.FirstKey <= 0 {
 		return
 	}
-	if p := k.index[k.hash(stringView(args[1]))]; p != nil {
-		w.recs[w.n] = p
+	last := cmd.LastKey
+	if last < 0 {
+		last += len(args)
+	}
+	last = min(last, len(args)-1)
+	for i := cmd.FirstKey; i <= last; i += max(cmd.KeyStep, 1) {
+		w.keys[w.n], w.spaces[w.n] = stringView(args[i]), k
 		w.n++
 		if w.n == warmBatch {
-			w.flush()
+			w.walk()
 		}
 	}
 }
 
-// flush loads the records of the batch, then their names and strings.
-func (w *warmer) flush() {
-	recs := w.recs[:w.n]
-	for _, p := range recs {
+// lookup is LookupArgs, remembering the last command of a name. A
+// subcommand depends on args[1] too, and is looked up every time.
+func (w *warmer) lookup(args [][]byte) *Command {
+	if w.cmd != nil && bytes.Equal(args[0], w.name) {
+		return w.cmd
+	}
+	cmd := LookupArgs(args)
+	if cmd != nil && !strings.Contains(cmd.Name, "|") {
+		w.name, w.cmd = args[0], cmd
+	}
+	return cmd
+}
+
+// walk probes the index for the batch's keys, then loads their records,
+// then their names and strings.
+func (w *warmer) walk() {
+	var recs [warmBatch]*item
+	m := 0
+	for i, key := range w.keys[:w.n] {
+		if p := w.spaces[i].index[w.spaces[i].hash(key)]; p != nil {
+			recs[m] = p
+			m++
+		}
+	}
+	for _, p := range recs[:m] {
 		w.sum += uintptr(len(p.key)) // the record
 	}
-	for _, p := range recs {
+	for _, p := range recs[:m] {
 		if len(p.key) > 0 {
 			w.sum += uintptr(p.key[0]) // the name
 		}
@@ -70,18 +100,28 @@ func (w *warmer) flush() {
 			w.sum += uintptr(s[0]) // a string's bytes
 		}
 	}
-	clear(recs)
+	w.walked += w.n
+	clear(w.keys[:w.n])
+	clear(w.spaces[:w.n])
 	w.n = 0
 }
 
-// warm warms the keys of a pipeline of reads on the current database.
+// finish walks what is left of the last batch, unless the whole batch is
+// a single key: its command finds it as fast as a walk would.
+func (w *warmer) finish() uintptr {
+	if w.walked+w.n > 1 {
+		w.walk()
+	}
+	return w.sum
+}
+
+// warm warms the keys of reads on the current database.
 func (c *Ctx) warm(cmds [][][]byte) {
 	var w warmer
 	for _, args := range cmds {
 		w.add(&c.db.keys, args)
 	}
-	w.flush()
-	c.warmed = w.sum
+	c.warmed = w.finish()
 }
 
 // warmEntry warms the keys of a log entry's commands, each on its own
@@ -93,6 +133,5 @@ func (c *Ctx) warmEntry(cmds []Cmd) {
 			w.add(&c.fsm.dbs[cmd.DB].keys, cmd.Args)
 		}
 	}
-	w.flush()
-	c.warmed = w.sum
+	c.warmed = w.finish()
 }

@@ -108,3 +108,42 @@ func TestWarmEntryUsesEachCommandsDatabase(t *testing.T) {
 		t.Fatalf("warmed %d, want %d", c.warmed, want)
 	}
 }
+
+// Every key of a command is warmed, at the positions the command table
+// gives (MSET's keys, not its values), subcommands' keys too, and a batch
+// of a single key is left to its command.
+func TestWarmTakesEveryKeyPosition(t *testing.T) {
+	defer func(n int) { warmMinKeys = n }(warmMinKeys)
+	warmMinKeys = 0
+	tf := newTestFSM(t)
+	mget := []string{"MGET"}
+	var want uintptr
+	for i := range 40 {
+		key := "k" + strconv.Itoa(i)
+		tf.write("SET", key, "v")
+		mget = append(mget, key)
+		want += uintptr(len(key)) + 'k' + 'v'
+	}
+	mget = append(mget, "missing")
+	one := func(key string) uintptr { return uintptr(len(key)) + 'k' + 'v' }
+	cases := []struct {
+		cmds [][]string
+		want uintptr
+	}{
+		{[][]string{mget}, want},
+		{[][]string{{"GET", "k1"}}, 0},
+		{[][]string{{"MSET", "k1", "k2", "k3", "k4"}}, one("k1") + one("k3")},
+		{[][]string{{"OBJECT", "ENCODING", "k1"}, {"OBJECT", "FREQ", "k2"}, {"GET", "k3"}}, one("k1") + one("k2") + one("k3")},
+	}
+	for _, tc := range cases {
+		var cmds [][][]byte
+		for _, args := range tc.cmds {
+			cmds = append(cmds, toArgs(args))
+		}
+		c := tf.f.readCtx(nil, tf.now, 1)
+		c.selectDB(0)
+		if c.warm(cmds); c.warmed != tc.want {
+			t.Errorf("%q: warmed %d, want %d", tc.cmds, c.warmed, tc.want)
+		}
+	}
+}
