@@ -7,7 +7,8 @@ import (
 
 // A pipeline of reads replies the same whether warm runs first or not,
 // whatever its commands: keyless, short, unknown, of other types, on
-// missing and expired keys, and repeated names of either case.
+// missing and expired keys, repeated names of either case, and
+// subcommands of one container.
 func TestWarmChangesNoReply(t *testing.T) {
 	tf := newTestFSM(t)
 	tf.write("SET", "s", "v")
@@ -21,7 +22,8 @@ func TestWarmChangesNoReply(t *testing.T) {
 		{"GET", "s"}, {"get", "h"}, {"GET", "missing"}, {"GET", "gone"},
 		{"GET", "empty"}, {"GET", ""}, {"PING"}, {"GET"}, {"NOPE", "s"},
 		{"HGET", "h", "f"}, {"LRANGE", "l", "0", "-1"}, {"TYPE", "l"},
-		{"OBJECT", "ENCODING", "s"}, {"MGET", "s", "h", "missing"},
+		{"OBJECT", "ENCODING", "s"}, {"OBJECT", "REFCOUNT", "s"}, {"OBJECT"},
+		{"OBJECT", "ENCODING", "l"}, {"MGET", "s", "h", "missing"},
 		{"EXISTS", "s", "gone"}, {"STRLEN", "s"}, {"GET", "s"},
 	}
 	var cmds [][][]byte
