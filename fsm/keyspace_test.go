@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"testing"
 )
@@ -47,11 +48,7 @@ func TestKeyspaceAgreesWithAMap(t *testing.T) {
 		default:
 			t2 := k.frozen()
 			gen++
-			keys := map[string]int64{}
-			for key, v := range want {
-				keys[key] = v
-			}
-			frozen = append(frozen, frozenCopy{keys, func(fn func(*item) bool) { scanSlots(t2, fn) }})
+			frozen = append(frozen, frozenCopy{maps.Clone(want), func(fn func(*item) bool) { scanSlots(t2, fn) }})
 		}
 		if k.len() != len(want) {
 			t.Fatalf("step %d: len %d, want %d", step, k.len(), len(want))

@@ -30,12 +30,13 @@ import (
 //     did not, then removes from Redis what raftis popped and Redis did
 //     not, which must all be members there (so raftis popped members that
 //     existed). In that order the set never empties on the way, which
-//     would delete the key and its deadline. After that both hold the same data again, and every later
-//     command compares as before. This comparer writes to Redis, unlike
-//     the others; it writes only the key the SPOP named, and replays stay
-//     deterministic since it depends on the replies alone. (Generating
-//     only SPOPs whose result is certain, on single-member sets or with
-//     a count past the size, would leave the common case untested.)
+//     would delete the key and its deadline. After that both hold the
+//     same data again, and every later command compares as before. This
+//     comparer writes to Redis, unlike the others; it writes only the key
+//     the SPOP named, and replays stay deterministic since it depends on
+//     the replies alone. (Generating only SPOPs whose result is certain,
+//     on single-member sets or with a count past the size, would leave
+//     the common case untested.)
 //
 // Counts are bounded: SRANDMEMBER with a huge negative count makes both
 // servers build a reply of that many members (Redis until it runs out of

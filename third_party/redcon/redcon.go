@@ -1130,11 +1130,11 @@ func (rd *Reader) parseMultibulk(b []byte, argv *[][]byte) (cmd Command, n int, 
 	// Args of many commands; capped, so an append to one command's Args
 	// cannot reach the next's).
 	if *argv == nil {
-		n := st.count
-		if n < 32 {
-			n = 32
+		size := st.count // not n: that is the bytes consumed
+		if size < 32 {
+			size = 32
 		}
-		*argv = make([][]byte, 0, n)
+		*argv = make([][]byte, 0, size)
 	}
 	from := len(*argv)
 	for h := 0; h < len(st.marks); h += 2 {
