@@ -114,6 +114,18 @@ func (k *keyspace) put(it item) (prev item, replaced bool) {
 	return prev, replaced
 }
 
+// update replaces p, the record get returned, with it (the same key): in
+// place when no snapshot holds p, else through put. It spares put's
+// lookup when the caller has just found the record.
+func (k *keyspace) update(p *item, it item) {
+	if p.rec != *k.gen {
+		k.put(it)
+		return
+	}
+	it.key, it.rec = p.key, p.rec
+	*p = it
+}
+
 // link makes p the record the index finds for p.key.
 func (k *keyspace) link(h uint64, p *item) {
 	if q := k.index[h]; q == nil || q.key == p.key {

@@ -138,7 +138,7 @@ func (c *Ctx) settle(failed bool) {
 					cur.mod = t.db.stamp()
 				}
 				cur.lru = lru
-				t.db.keys.put(cur)
+				t.db.keys.update(p, cur)
 			}
 			if isBlockingType(t.val) {
 				c.fsm.signalReady(t.dbi, t.key)
